@@ -22,8 +22,9 @@ set +e
 dotnet test Reconciler.sln -c Release --nologo 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | grep -oE '[0-9]+' | paste -sd+ - | bc 2>/dev/null || echo 0)
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | grep -oE '[0-9]+' | paste -sd+ - | bc 2>/dev/null || echo 0)
+sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
+passed=$(sum Passed)
+failed=$(sum Failed)
 rm -f "$log"
-echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+echo "tests: ${passed} passed, ${failed} failed"
 exit "$rc"
