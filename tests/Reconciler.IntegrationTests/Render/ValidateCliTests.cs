@@ -11,7 +11,7 @@ public class ValidateCliTests
     {
         var (exit, output, error) = Cli.Run("validate", "--repo", Examples);
         Assert.True(exit == 0, output + error);
-        Assert.Contains("domains/exchangelabs.nl.yaml:17:8: warning: dmarc: 'pct'", output, StringComparison.Ordinal);
+        Assert.Contains("domains/exchangelabs.nl.yaml:18:8: warning: dmarc: 'pct'", output, StringComparison.Ordinal);
         Assert.Contains("4 valid domain(s), 0 invalid; 0 error(s), 1 warning(s)", error, StringComparison.Ordinal);
     }
 
