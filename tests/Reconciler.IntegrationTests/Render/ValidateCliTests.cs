@@ -60,4 +60,14 @@ public class ValidateCliTests
         Assert.Equal("", output);
         Assert.Contains("alpha.example is invalid", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_repeated_domains_in_repository_order()
+    {
+        var (exit, output, error) = Cli.Run("render", "--repo", Examples, "--domain", "oud-merk.nl", "--domain", "kantoorpost.nl");
+        Assert.True(exit == 0, error);
+        var headers = output.Split('\n').Where(l => l.StartsWith("; ", StringComparison.Ordinal) && l.EndsWith(".nl", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["; kantoorpost.nl", "; oud-merk.nl"], headers);
+        Assert.Contains("_dmarc.oud-merk.nl.\t3600\tIN\tTXT\t\"v=DMARC1; p=reject; sp=reject; np=reject; adkim=s; rua=mailto:dmarcreports@exchange2019.nl\"", output, StringComparison.Ordinal);
+    }
 }
