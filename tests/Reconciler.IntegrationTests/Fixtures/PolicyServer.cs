@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Reconciler.IntegrationTests.Fixtures;
 
 /// <summary>What a policy host answers at one address.</summary>
-public sealed record PolicyResponse(int Status, string? ContentType, string Body, string? Location = null, TimeSpan? TrickleDelay = null)
+public sealed record PolicyResponse(int Status, string? ContentType, string Body, string? Location = null, TimeSpan? TrickleDelay = null, bool DeclareLength = false)
 {
     public static PolicyResponse Ok(string body) => new(200, "text/plain; charset=utf-8", body);
 }
@@ -168,6 +168,11 @@ public sealed class PolicyServer : IAsyncDisposable
         }
 
         var body = Encoding.UTF8.GetBytes(response.Body);
+        if (response.DeclareLength)
+        {
+            context.Response.ContentLength = body.Length;
+        }
+
         if (response.TrickleDelay is { } delay)
         {
             foreach (var b in body)
