@@ -1,4 +1,5 @@
 using DnsClient;
+using Reconciler.Records;
 
 namespace Reconciler.Observe;
 
@@ -30,7 +31,7 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
                 return new Absent<SpfTree>(absent.Kind);
         }
 
-        var records = ((Found<IReadOnlyList<string>>)apexTxt).Value.Where(SpfTerms.IsSpf).ToList();
+        var records = ((Found<IReadOnlyList<string>>)apexTxt).Value.Where(SpfRecord.IsSpf).ToList();
         if (records.Count == 0)
         {
             return new Absent<SpfTree>(AbsenceKind.NoData);
@@ -65,7 +66,15 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
 
     private async Task WalkRecordAsync(string domain, string text, IReadOnlyList<string> path, CancellationToken ct)
     {
-        var terms = SpfTerms.Parse(text);
+        var parsed = SpfRecord.Parse(text);
+        if (parsed.Value is null)
+        {
+            var why = parsed.Problems.FirstOrDefault(p => p.Severity != Severity.Warning)?.Message ?? "syntax error";
+            problems.Add($"the SPF record at {domain} is invalid: {why}");
+            return;
+        }
+
+        var terms = parsed.Value.Terms;
         var hasAll = terms.Any(t => t.Name == "all" && !t.IsModifier);
         foreach (var term in terms)
         {
@@ -87,11 +96,11 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
                     break;
                 case "a" when !term.IsModifier:
                     lookups++;
-                    await VoidCheckAsync(term.Value ?? domain, QueryType.A, ct).ConfigureAwait(false);
+                    await VoidCheckAsync(DomainOf(term.Value, domain), QueryType.A, ct).ConfigureAwait(false);
                     break;
                 case "mx" when !term.IsModifier:
                     lookups++;
-                    await VoidCheckAsync(term.Value ?? domain, QueryType.MX, ct).ConfigureAwait(false);
+                    await VoidCheckAsync(DomainOf(term.Value, domain), QueryType.MX, ct).ConfigureAwait(false);
                     break;
                 case "exists" when !term.IsModifier:
                     lookups++;
@@ -120,7 +129,7 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
             return;
         }
 
-        var target = Records.DnsName.Normalize(StripCidr(spec));
+        var target = DnsName.Normalize(StripCidr(spec));
         if (path.Contains(target, StringComparer.Ordinal))
         {
             problems.Add($"SPF loop: {string.Join(" -> ", path)} -> {target}");
@@ -138,7 +147,7 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
                 return;
         }
 
-        var records = ((Found<IReadOnlyList<string>>)txt).Value.Where(SpfTerms.IsSpf).ToList();
+        var records = ((Found<IReadOnlyList<string>>)txt).Value.Where(SpfRecord.IsSpf).ToList();
         if (records.Count == 0)
         {
             problems.Add($"{kind}:{target} has no SPF record");
@@ -160,7 +169,7 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
             return;
         }
 
-        var name = Records.DnsName.Normalize(StripCidr(spec));
+        var name = DnsName.Normalize(StripCidr(spec));
         var result = type == QueryType.MX
             ? (await dns.ResolveAsync(name, QueryType.MX, ct).ConfigureAwait(false)).Records.Map(r => r.Count)
             : (await dns.AddressesAsync(name, ct).ConfigureAwait(false)).Map(r => r.Count);
@@ -172,6 +181,13 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
                 voids++;
                 break;
         }
+    }
+
+    /// <summary>The domain-spec of a/mx: the value without its CIDR suffix, or the current domain when only a CIDR was written.</summary>
+    private static string DomainOf(string? value, string domain)
+    {
+        var spec = value is null ? "" : StripCidr(value);
+        return spec.Length == 0 ? domain : spec;
     }
 
     private static bool HasMacro(string spec) => spec.Contains('%', StringComparison.Ordinal);

@@ -95,6 +95,7 @@ public sealed class ObserveFixture : IAsyncLifetime
             z.Txt($"m{i}", "v=spf1 -all");
         }
 
+        z.Txt("spf-huge", "v=spf1 " + string.Join(" ", Enumerable.Range(1, 24).Select(i => $"include:m{(i % 12) + 1}.obs.test")) + " -all");
         z.Txt("spf-noinc", "v=spf1 include:bare-txt.obs.test -all").Txt("bare-txt", "hello");
         z.Txt("spf-unknown", "v=spf1 include:x.broken.test -all");
         z.Txt("spf-macro", "v=spf1 exists:%{i}._spf.obs.test ptr -all");
