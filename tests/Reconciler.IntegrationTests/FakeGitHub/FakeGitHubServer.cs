@@ -141,7 +141,10 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
             }
 
             var auth = http.Request.Headers.Authorization.ToString();
-            if (auth != "token " + State.Token && auth != "Bearer " + State.Token)
+            var space = auth.IndexOf(' ', StringComparison.Ordinal);
+            var scheme = space > 0 ? auth[..space] : "";
+            if (!(scheme.Equals("token", StringComparison.OrdinalIgnoreCase) || scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+                || auth[(space + 1)..] != State.Token)
             {
                 await FakeJson.Error(http, 401, "Bad credentials");
                 return;
