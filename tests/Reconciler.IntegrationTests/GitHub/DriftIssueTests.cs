@@ -178,6 +178,23 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
     }
 
     [Fact]
+    public async Task Reporters_that_both_created_an_issue_close_the_higher_one_as_duplicate()
+    {
+        using var barrier = new Barrier(2);
+        var input = Input(_sha, Drift("a.example"));
+
+        var results = await Task.WhenAll(
+            new GitHubReporter(BarrierPort.Create(Port(_gh), barrier)).ReportAsync(input, false, default),
+            new GitHubReporter(BarrierPort.Create(Port(_gh), barrier)).ReportAsync(input, false, default));
+
+        Assert.Equal(2, results.Count(r => r.Actions.Any(a => a.Verb == "create-issue")));
+        var issues = _gh.Issues().OrderBy(i => i.Number).ToList();
+        Assert.Equal(2, issues.Count);
+        Assert.Equal(("open", "closed"), (issues[0].State, issues[1].State));
+        Assert.Contains(_gh.CommentsOf(issues[1].Number), c => c.Body == $"Duplicate of #{issues[0].Number}.");
+    }
+
+    [Fact]
     public async Task Hostile_live_values_render_inert_in_the_issue_body()
     {
         const string hostile = "| x | @org/team <img src=x> ``` [a](javascript:alert(1)) \r\n# head";
