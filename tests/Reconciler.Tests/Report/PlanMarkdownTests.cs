@@ -64,4 +64,25 @@ public sealed class PlanMarkdownTests
         Assert.Contains("## a.example", md, StringComparison.Ordinal);
         Assert.DoesNotContain("## b.example", md, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Planner_shaped_steps_keep_records_and_policies_in_code_and_prose_outside()
+    {
+        const string txt = "_mta-sts.example.com.\t3600\tIN\tTXT\t\"v=STSv1; id=20261128204200\"";
+        var steps = new[]
+        {
+            "1. Publish this policy at https://mta-sts.example.com/.well-known/mta-sts.txt (status 200):\n\nversion: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800",
+            $"2. Then, once the new policy is served from every address, set the _mta-sts TXT record:\n{txt}\nand set id: \"20261128204200\" under mta_sts in domains/example.com.yaml (the reconciler's pull request does this).",
+        };
+        var sb = new System.Text.StringBuilder();
+
+        foreach (var step in steps)
+        {
+            PlanMarkdown.AppendStep(sb, step);
+        }
+
+        var md = sb.ToString();
+        Assert.Contains("```\nversion: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n```", md, StringComparison.Ordinal);
+        Assert.Contains($"```\n{txt}\n```\n\nand set id\\: ", md, StringComparison.Ordinal);
+    }
 }
