@@ -195,6 +195,29 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
     }
 
     [Fact]
+    public async Task Issue_deleted_by_hand_is_created_again_once()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        _gh.DeleteIssue(Assert.Single(_gh.Issues()).Number);
+
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+
+        Assert.Single(_gh.OpenIssues());
+    }
+
+    [Fact]
+    public async Task Issue_closed_by_hand_while_still_drifting_is_reopened()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        _gh.CloseIssueByHand(Assert.Single(_gh.Issues()).Number);
+
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+
+        Assert.Equal("open", Assert.Single(_gh.Issues()).State);
+    }
+
+    [Fact]
     public async Task Hostile_live_values_render_inert_in_the_issue_body()
     {
         const string hostile = "| x | @org/team <img src=x> ``` [a](javascript:alert(1)) \r\n# head";
