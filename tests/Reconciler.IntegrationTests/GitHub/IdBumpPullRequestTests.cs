@@ -172,4 +172,17 @@ public sealed class IdBumpPullRequestTests : IClassFixture<FakeGitHubFixture>
         Assert.Equal(["comment", "close-issue", "set-status"], result.Actions.Select(a => a.Verb));
         Assert.True(Assert.Single(_gh.Pulls()).Merged);
     }
+
+    [Fact]
+    public async Task Racing_reporters_end_with_one_branch_and_one_PR()
+    {
+        var input = Input(_sha, Bump("20261128204200"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Reporter(_gh).ReportAsync(input, false, default)));
+
+        Assert.All(results, r => Assert.Empty(r.Errors));
+        Assert.Single(_gh.BranchNames(), b => b.StartsWith("reconciler/", StringComparison.Ordinal));
+        Assert.Single(_gh.Pulls(), p => p.State == "open");
+        Assert.Contains("20261128204200", _gh.FilesAt(Branch)["domains/a.example.yaml"], StringComparison.Ordinal);
+    }
 }
