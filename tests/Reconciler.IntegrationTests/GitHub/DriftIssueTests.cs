@@ -67,6 +67,19 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
     }
 
     [Fact]
+    public async Task Editing_keeps_labels_a_person_added()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        _gh.AddLabelByHand(Assert.Single(_gh.Issues()).Number, "team-mail");
+
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example", Mismatch("a.example", actual: "v=DMARC1; p=quarantine"))), false, default);
+
+        var issue = Assert.Single(_gh.Issues());
+        Assert.Contains("quarantine", issue.Body, StringComparison.Ordinal);
+        Assert.Equal(["mail-auth-drift", "team-mail"], issue.Labels.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Message_only_change_keeps_the_fingerprint_and_writes_nothing()
     {
         await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
