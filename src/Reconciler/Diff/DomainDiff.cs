@@ -22,8 +22,10 @@ public static class DomainDiff
             .. MtaStsIdDiff.Compare(spec, live),
             .. MtaStsCoverageDiff.Compare(spec, live),
             .. TlsRptDiff.Compare(spec, live),
+            .. SpfDiff.Compare(spec, live),
             .. DmarcDiff.Compare(spec, live),
             .. DmarcReportAuthDiff.Compare(spec, live),
+            .. DkimDiff.Compare(spec, live),
             .. DaneDiff.Compare(spec, live),
             .. NsConsistencyDiff.Compare(live),
         ];

@@ -95,8 +95,10 @@ public static class MtaStsPolicyDiff
 
         if (declared.MaxAge != published.MaxAge)
         {
+            // Lowering max_age is a guardrail, except when retiring (mode none), where the fix keeps the old value's time.
             var lowered = declared.MaxAge < published.MaxAge;
-            yield return new Finding(Checks.MtaStsPolicy, FindingKind.Mismatch, lowered ? Severity.Critical : Severity.Error, name,
+            var severity = lowered && declared.Mode != MtaStsMode.None ? Severity.Critical : Severity.Error;
+            yield return new Finding(Checks.MtaStsPolicy, FindingKind.Mismatch, severity, name,
                 $"max_age: {declared.MaxAge}", $"max_age: {published.MaxAge}",
                 lowered
                     ? $"max_age is lowered from {published.MaxAge} to {declared.MaxAge}: senders keep the policy they cached for up to {published.MaxAge} seconds, so a change relying on the lower value is not safe before then"

@@ -42,7 +42,7 @@ public static class MxDiff
                 yield return new Finding(Checks.Mx, FindingKind.Missing, nothingLive ? Severity.Critical : Severity.Error, name,
                     Show(preference, host), null,
                     nothingLive
-                        ? $"no MX record is published; mail for {name} cannot be delivered as declared"
+                        ? $"MX {host} (preference {preference}) is not published, nor is any other MX record: mail for {name} cannot be delivered as declared"
                         : $"MX {host} (preference {preference}) is not published");
             }
             else if (!livePreferences.Contains(preference))

@@ -24,9 +24,11 @@ public static class FixSteps
         steps.AddRange(MxFixes.Removals(spec, actionable));
         if (policyStep is not null)
         {
-            steps.AddRange(MtaStsFixes.Preconditions(spec, live));
+            steps.AddRange(MtaStsFixes.Preconditions(spec, live, actionable));
             steps.Add(policyStep);
         }
+
+        steps.AddRange(MtaStsFixes.Coverage(spec, actionable, policyStep is not null));
 
         steps.AddRange(MtaStsFixes.TxtStep(spec, live, actionable, ids, policyStep is not null));
         steps.AddRange(MxFixes.Additions(spec, actionable, policyStep is not null));

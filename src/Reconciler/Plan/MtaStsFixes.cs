@@ -10,9 +10,7 @@ internal static class MtaStsFixes
 {
     public static string? PolicyStep(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings)
     {
-        if (spec.MtaSts is not { } sts ||
-            !findings.Any(f => f.Check is Checks.MtaStsPolicy or Checks.MtaStsId ||
-                               (f.Check == Checks.MtaStsMxCoverage && f.Severity >= Severity.Error)))
+        if (spec.MtaSts is not { } sts || !findings.Any(f => f.Check == Checks.MtaStsPolicy))
         {
             return null;
         }
@@ -27,12 +25,13 @@ internal static class MtaStsFixes
                 $"{longest} seconds (the largest max_age published) before removing anything:\n\n{body}";
         }
 
-        return $"Publish this policy first, at {url} (status 200, Content-Type: text/plain, CRLF line ends, the same on every " +
+        return $"Publish this policy at {url} (status 200, Content-Type: text/plain, CRLF line ends, the same on every " +
             $"address of mta-sts.{spec.Domain}):\n\n{body}";
     }
 
-    public static IEnumerable<string> Preconditions(DomainSpec spec, LiveDomain live)
+    public static IEnumerable<string> Preconditions(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings)
     {
+        var leaving = MxFixes.Removed(findings);
         var sts = spec.MtaSts!;
         var declared = MtaStsLive.Declared(sts);
         if (sts.Mode == MtaStsMode.None)
@@ -43,7 +42,7 @@ internal static class MtaStsFixes
         if (live.Mx is Found<IReadOnlyList<MxRecord>> mx)
         {
             var uncovered = mx.Value.Select(m => DnsName.Normalize(m.Host)).Distinct(StringComparer.Ordinal)
-                .Where(h => !MxPattern.Covers(declared.Mx, h)).Order(StringComparer.Ordinal).ToList();
+                .Where(h => !MxPattern.Covers(declared.Mx, h) && !leaving.Contains(h)).Order(StringComparer.Ordinal).ToList();
             if (uncovered.Count > 0)
             {
                 yield return $"Warning: live MX {string.Join(", ", uncovered)} {(uncovered.Count == 1 ? "is" : "are")} not covered by the declared mx patterns" +
@@ -58,6 +57,22 @@ internal static class MtaStsFixes
         {
             yield return $"Warning: before switching to enforce, set up TLS-RPT (a _smtp._tls.{spec.Domain} TXT record, tls_rpt: in {spec.File}) " +
                 "so that delivery failures caused by the policy are reported to you.";
+        }
+    }
+
+    /// <summary>Live MX hosts the published policy does not cover while the declared one is already published.</summary>
+    public static IEnumerable<string> Coverage(DomainSpec spec, IReadOnlyList<Finding> findings, bool policyStep)
+    {
+        if (policyStep)
+        {
+            yield break;
+        }
+
+        var leaving = MxFixes.Removed(findings);
+        foreach (var f in findings.Where(f => f.Check == Checks.MtaStsMxCoverage && f.Severity >= Severity.Error && !leaving.Contains(f.Name)))
+        {
+            yield return $"Live MX {f.Name} is not covered by the MTA-STS policy ({f.Actual}): remove it from MX, or add a pattern for it " +
+                $"under mta_sts.mx in {spec.File} so that a new policy (and id) is published before senders see it (RFC 8461 §4.1).";
         }
     }
 

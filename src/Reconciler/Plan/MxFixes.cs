@@ -13,10 +13,15 @@ internal static class MxFixes
         var removed = findings.Where(f => f is { Check: Checks.Mx, Kind: FindingKind.Unexpected, Actual: not null }).Select(f => f.Actual!).ToList();
         if (removed.Count > 0)
         {
-            yield return "Remove these MX records first (the published MTA-STS policy keeps covering them until they are gone):\n" +
+            yield return "Remove these MX records first, before any MTA-STS policy change stops covering them:\n" +
                 string.Join("\n", removed.Select(r => ZoneText.Record(spec.Domain, "MX", Rdata(r))));
         }
     }
+
+    /// <summary>The hosts the MX steps remove.</summary>
+    public static HashSet<string> Removed(IReadOnlyList<Finding> findings) =>
+        findings.Where(f => f is { Check: Checks.Mx, Kind: FindingKind.Unexpected, Actual: not null })
+            .Select(f => f.Actual![(f.Actual!.IndexOf(' ', StringComparison.Ordinal) + 1)..]).ToHashSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> Additions(DomainSpec spec, IReadOnlyList<Finding> findings, bool afterPolicy)
     {
