@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Time.Testing;
+using Reconciler.Desired;
 using Reconciler.Plan;
 using Reconciler.Plan.Output;
 
@@ -83,10 +84,20 @@ public sealed class GoldenCaseTests
 
     internal static DomainPlan PlanCase(string dir)
     {
-        var spec = GoldenDomainYaml.Load(Path.Combine(dir, "desired.yaml"));
+        var spec = LoadSpec(Path.Combine(dir, "desired.yaml"));
         var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))
             ?? throw new InvalidOperationException($"{dir}/live.json is empty");
         return Planner.Plan(spec, live, new FakeTimeProvider(Now));
+    }
+
+    /// <summary>Loads a case's domain file with the real loader, as <c>domains/&lt;domain&gt;.yaml</c> of a one-file repository.</summary>
+    internal static DomainSpec LoadSpec(string path)
+    {
+        var content = File.ReadAllBytes(path);
+        var domain = File.ReadLines(path).Select(l => l.Trim()).First(l => l.StartsWith("domain:", StringComparison.Ordinal))["domain:".Length..].Trim();
+        var state = DesiredStateLoader.Load([new DesiredFile($"domains/{domain}.yaml", content)]);
+        Assert.True(state.Domains.Count == 1, $"{path}: {string.Join("; ", state.Diagnostics)}");
+        return state.Domains[0];
     }
 
     internal static string CasesDir() => Path.Combine(SourceDir(), "Cases");
