@@ -49,8 +49,8 @@ public sealed class PlanEndToEndTests(PlanWorldFixture fixture) : IClassFixture<
         Assert.Equal(1, exit);
     }
 
-    internal static (int Exit, JsonNode Plan, string Stderr) RunPlan(PlanWorld world, IEnumerable<string> extra) =>
-        Run(["plan", "--format", "json", .. world.ObserveArgs(), .. extra]);
+    internal static (int Exit, JsonNode Plan, string Stderr) RunPlan(PlanWorld world, IEnumerable<string> extra, int timeoutSeconds = 5) =>
+        Run(["plan", "--format", "json", .. world.ObserveArgs(timeoutSeconds), .. extra]);
 
     internal static (int Exit, JsonNode Plan, string Stderr) Run(string[] args)
     {
@@ -95,7 +95,10 @@ public sealed class PlanEndToEndTests(PlanWorldFixture fixture) : IClassFixture<
     }
 }
 
-/// <summary>Skipped unless <c>RECONCILER_SLOW_TESTS=1</c>: the same end-to-end check over 1,000 domains.</summary>
+/// <summary>
+/// Skipped unless <c>RECONCILER_SLOW_TESTS=1</c>: the same end-to-end check over 1,000 domains.
+/// The test policy host makes a certificate per host name on first contact, so the timeout is generous.
+/// </summary>
 public sealed class SlowFactAttribute : FactAttribute
 {
     public SlowFactAttribute()
@@ -114,7 +117,7 @@ public sealed class PlanThousandDomainTests
     public async Task Plan_over_a_thousand_domains_finds_every_planted_drift()
     {
         await using var world = await PlanWorld.CreateAsync(1000);
-        var (exit, plan, stderr) = PlanEndToEndTests.RunPlan(world, []);
+        var (exit, plan, stderr) = PlanEndToEndTests.RunPlan(world, [], timeoutSeconds: 30);
         PlanEndToEndTests.AssertPlan(world, plan, world.Domains);
         Assert.True(exit == 2, $"exit {exit}; stderr: {stderr}");
     }

@@ -64,9 +64,9 @@ public sealed class PlanWorld : IAsyncDisposable
     /// <summary>The drift planted per domain; domains not listed are clean.</summary>
     public IReadOnlyDictionary<string, PlantedDrift> Planted { get; }
 
-    public string[] ObserveArgs() =>
+    public string[] ObserveArgs(int timeoutSeconds = 5) =>
         ["--repo", Repo, "--dns", $"{Dns.EndPoint.Address}:{Dns.EndPoint.Port}", "--policy-port", Https.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-         "--ca-file", Https.CaFile, "--timeout", "5", "--concurrency", "64"];
+         "--ca-file", Https.CaFile, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--concurrency", "64"];
 
     public static async Task<PlanWorld> CreateAsync(int count)
     {
