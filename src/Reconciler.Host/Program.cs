@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("Keeps the mail-authentication DNS state of many domains true to YAML in a Git repository.");
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }
