@@ -57,13 +57,14 @@ public sealed class ReconcilerService : BackgroundService
                 }
 
                 _intervalTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                await RunIterationAsync(reason, _cycleCts.Token);
-                if (stoppingToken.IsCancellationRequested)
+                var outcome = await ExecuteCycleAsync(reason, _cycleCts.Token);
+                if (!stoppingToken.IsCancellationRequested)
                 {
-                    break;
+                    _intervalTimer.Change(NextDelay(), Timeout.InfiniteTimeSpan);
                 }
 
-                _intervalTimer.Change(NextDelay(), Timeout.InfiniteTimeSpan);
+                // After the timer is armed, so whoever waits for this cycle sees the next one scheduled.
+                _state.CycleFinished(outcome);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -77,6 +78,20 @@ public sealed class ReconcilerService : BackgroundService
     /// updates metrics and readiness. Returns the outcome, or null when the cycle failed.
     /// </summary>
     public async Task<CycleOutcome?> RunIterationAsync(CycleReason reason, CancellationToken ct)
+    {
+        CycleOutcome? outcome = null;
+        try
+        {
+            outcome = await ExecuteCycleAsync(reason, ct);
+            return outcome;
+        }
+        finally
+        {
+            _state.CycleFinished(outcome);
+        }
+    }
+
+    private async Task<CycleOutcome?> ExecuteCycleAsync(CycleReason reason, CancellationToken ct)
     {
         var mayWrite = _state.IsLeader && !_options.DryRun;
         var trigger = new CycleTrigger(reason, mayWrite, _options.ShardSpec);
@@ -93,7 +108,6 @@ public sealed class ReconcilerService : BackgroundService
             }
 
             _metrics.CycleSucceeded(outcome, _time.GetUtcNow());
-            _state.CycleFinished(outcome);
             if (outcome.DesiredLoaded)
             {
                 _logger.LogInformation(
@@ -112,7 +126,6 @@ public sealed class ReconcilerService : BackgroundService
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             _metrics.CycleFailed(_time.GetElapsedTime(started));
-            _state.CycleFinished(null);
             _logger.LogWarning("Cycle cancelled after {Ms} ms by shutdown; it reruns cleanly on the next start",
                 (long)_time.GetElapsedTime(started).TotalMilliseconds);
             throw;
@@ -121,7 +134,6 @@ public sealed class ReconcilerService : BackgroundService
         {
             var elapsed = _time.GetElapsedTime(started);
             _metrics.CycleFailed(elapsed);
-            _state.CycleFinished(null);
             _logger.LogError(e, "Cycle failed after {Ms} ms ({Reason}); retrying at the next tick", (long)elapsed.TotalMilliseconds, reason);
             return null;
         }
