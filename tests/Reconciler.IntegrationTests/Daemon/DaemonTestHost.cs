@@ -89,7 +89,13 @@ internal sealed class DaemonTestHost : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
-    /// <summary>Waits until every started cycle has finished and nothing is queued.</summary>
+    public async Task WaitForFirstCycleAsync()
+    {
+        await Runner.WaitForStartsAsync(1);
+        await State.WaitForCyclesAsync(1, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>Waits until every started cycle has finished.</summary>
     public async Task WaitIdleAsync()
     {
         await State.WaitForCyclesAsync(Runner.Started, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
