@@ -1,0 +1,103 @@
+namespace Reconciler.Records;
+
+/// <summary>
+/// RFC 6376 §3.2 tag-list: <c>tag=value; tag=value</c>, whitespace around tokens, an optional trailing
+/// <c>;</c>. Tag names are compared case-insensitively and returned lower-cased; values are trimmed and
+/// otherwise kept as written. Shared by the DKIM, DMARC, MTA-STS and TLS-RPT record parsers.
+/// </summary>
+public static class TagList
+{
+    public const string Rfc6376TagList = "RFC 6376 §3.2";
+
+    /// <summary>Parses <paramref name="text"/>; problems name <paramref name="rule"/>. Never throws.</summary>
+    public static ParseResult<IReadOnlyList<KeyValuePair<string, string>>> Parse(string text, string rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var problems = new List<RecordProblem>();
+        var tags = new List<KeyValuePair<string, string>>();
+        if (text is null || TrimFws(text).Length == 0)
+        {
+            problems.Add(new RecordProblem(Severity.Error, rule, "the record is empty; a tag-list of tag=value pairs is required"));
+            return new(null, problems);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var specs = text.Split(';');
+        for (var i = 0; i < specs.Length; i++)
+        {
+            var spec = TrimFws(specs[i]);
+            if (spec.Length == 0)
+            {
+                if (i != specs.Length - 1)
+                {
+                    problems.Add(new RecordProblem(Severity.Warning, rule, $"empty tag-spec at position {i + 1} (';' twice)"));
+                }
+
+                continue;
+            }
+
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0)
+            {
+                problems.Add(new RecordProblem(Severity.Error, rule, $"'{spec}' is not of the form tag=value"));
+                continue;
+            }
+
+            var name = TrimFws(spec[..eq]);
+            var value = TrimFws(spec[(eq + 1)..]);
+            if (!IsTagName(name))
+            {
+                problems.Add(new RecordProblem(Severity.Error, rule,
+                    $"'{name}' is not a valid tag name (a letter, then letters, digits or '_')"));
+                continue;
+            }
+
+            var bad = value.FirstOrDefault(c => !IsValChar(c) && !Fws.Contains(c));
+            if (bad != default)
+            {
+                problems.Add(new RecordProblem(Severity.Error, rule,
+                    $"the value of tag '{name}' contains the character U+{(int)bad:X4}; only printable ASCII except ';' is allowed"));
+                continue;
+            }
+
+            var lower = name.ToLowerInvariant();
+            if (!seen.Add(lower))
+            {
+                problems.Add(new RecordProblem(Severity.Error, rule, $"tag '{lower}' appears more than once; the first is used"));
+                continue;
+            }
+
+            tags.Add(new KeyValuePair<string, string>(lower, value));
+        }
+
+        return new(tags, problems);
+    }
+
+    /// <summary>Folding white space: SP, HTAB, CR and LF.</summary>
+    internal const string Fws = " \t\r\n";
+
+    internal static string TrimFws(string s) => s.AsSpan().Trim(Fws).ToString();
+
+    private static bool IsTagName(string name) =>
+        name.Length > 0 && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private static bool IsValChar(char c) => c is >= '!' and <= '~' && c != ';';
+
+    /// <summary>The value of <paramref name="name"/> (lower-case), or null.</summary>
+    internal static string? Get(IReadOnlyList<KeyValuePair<string, string>> tags, string name)
+    {
+        foreach (var t in tags)
+        {
+            if (t.Key == name)
+            {
+                return t.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Renders tags as <c>a=1; b=2</c>.</summary>
+    internal static string Render(IEnumerable<KeyValuePair<string, string>> tags) =>
+        string.Join("; ", tags.Select(t => $"{t.Key}={t.Value}"));
+}
