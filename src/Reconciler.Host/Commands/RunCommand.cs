@@ -40,12 +40,16 @@ public static class RunCommand
             map.Add((option, key, r => [new(key, r.GetValue(option) ? "true" : "false")]));
         }
 
-        void Number(string name, string key, string description)
-        {
-            var option = new Option<int>(name) { Description = description };
-            command.Options.Add(option);
-            map.Add((option, key, r => [new(key, r.GetValue(option).ToString(CultureInfo.InvariantCulture))]));
-        }
+        // The observation options shared with plan and reconcile; they have defaults, so only
+        // options given explicitly override the configuration.
+        var observe = new ObserveOptions();
+        observe.AddTo(command);
+        map.Add((observe.Dns, "Reconciler:Dns", r => (r.GetValue(observe.Dns) ?? []).Select((v, i) => new KeyValuePair<string, string?>($"Reconciler:Dns:{i}", v))));
+        map.Add((observe.Authoritative, "Reconciler:Authoritative", r => [new("Reconciler:Authoritative", r.GetValue(observe.Authoritative) ? "true" : "false")]));
+        map.Add((observe.PolicyPort, "Reconciler:PolicyPort", r => [new("Reconciler:PolicyPort", r.GetValue(observe.PolicyPort).ToString(CultureInfo.InvariantCulture))]));
+        map.Add((observe.CaFile, "Reconciler:CaFile", r => [new("Reconciler:CaFile", r.GetValue(observe.CaFile))]));
+        map.Add((observe.Concurrency, "Reconciler:Concurrency", r => [new("Reconciler:Concurrency", r.GetValue(observe.Concurrency).ToString(CultureInfo.InvariantCulture))]));
+        map.Add((observe.Timeout, "Reconciler:Timeout", r => [new("Reconciler:Timeout", r.GetValue(observe.Timeout).ToString(CultureInfo.InvariantCulture))]));
 
         Text("--repo", "Reconciler:Desired:Directory", "Desired state from this checkout (kept fresh by git-sync or CI).");
         Text("--source-github-repo", "Reconciler:Desired:GitHubRepo", "Desired state from this GitHub repository (OWNER/NAME) through the API.");
@@ -60,12 +64,6 @@ public static class RunCommand
         Flag("--leader-election", "Reconciler:LeaderElection:Enabled", "Only the holder of the Kubernetes Lease writes to GitHub.");
         Text("--lease-namespace", "Reconciler:LeaderElection:Namespace", "Namespace of the Lease.");
         Text("--lease-name", "Reconciler:LeaderElection:LeaseName", "Name of the Lease (default reconciler; -I is appended per shard).");
-        Many("--dns", "Reconciler:Dns", "Resolver HOST[:PORT] to ask (repeatable); default the system's.");
-        Flag("--authoritative", "Reconciler:Authoritative", "Ask each domain's own NS servers and report when they disagree.");
-        Number("--policy-port", "Reconciler:PolicyPort", "Port of the MTA-STS policy fetch (default 443).");
-        Text("--ca-file", "Reconciler:CaFile", "Extra trusted roots (PEM) for the policy fetch.");
-        Number("--concurrency", "Reconciler:Concurrency", "Domains observed at once (1..1024).");
-        Number("--timeout", "Reconciler:Timeout", "Seconds per DNS query or policy fetch.");
         Text("--urls", "urls", "Listen addresses (default http://0.0.0.0:8080; also ASPNETCORE_URLS).");
 
         var durations = new List<(Option<string> Option, string Key)>();
@@ -83,12 +81,12 @@ public static class RunCommand
         command.SetAction(parse =>
         {
             var overrides = new List<KeyValuePair<string, string?>>();
-            foreach (var (option, _, values) in map.Where(m => parse.GetResult(m.Option) is not null))
+            foreach (var (option, _, values) in map.Where(m => parse.GetResult(m.Option) is { Implicit: false }))
             {
                 overrides.AddRange(values(parse));
             }
 
-            foreach (var (option, key) in durations.Where(d => parse.GetResult(d.Option) is not null))
+            foreach (var (option, key) in durations.Where(d => parse.GetResult(d.Option) is { Implicit: false }))
             {
                 if (!DurationText.TryParse(parse.GetValue(option), out var value))
                 {

@@ -41,6 +41,12 @@ public sealed class DaemonMetrics
         _lastSuccess = factory.CreateGauge("reconciler_last_cycle_success_timestamp_seconds", "Unix time the last successful cycle finished.");
         _leader = factory.CreateGauge("reconciler_leader", "1 while this replica may write to GitHub (leader, or no election), else 0.");
         _webhooks = factory.CreateCounter("reconciler_webhook_deliveries_total", "GitHub webhook deliveries by outcome.", ["outcome"]);
+        foreach (var target in new[] { "dns", "https", "github" })
+        {
+            _requests.WithLabels(target).IncTo(0);
+            _errors.WithLabels(target).IncTo(0);
+        }
+
         foreach (var status in Statuses)
         {
             _domains.WithLabels(status).Set(0);
@@ -52,21 +58,29 @@ public sealed class DaemonMetrics
 
     public CollectorRegistry Registry { get; }
 
-    public void CountDnsRequest() => _requests.WithLabels("dns").Inc();
+    public void CountDnsRequest(long count = 1) => Add(_requests, "dns", count);
 
-    public void CountDnsError() => _errors.WithLabels("dns").Inc();
+    public void CountDnsError(long count = 1) => Add(_errors, "dns", count);
 
-    public void CountHttpsRequest() => _requests.WithLabels("https").Inc();
+    public void CountHttpsRequest(long count = 1) => Add(_requests, "https", count);
 
-    public void CountHttpsError() => _errors.WithLabels("https").Inc();
+    public void CountHttpsError(long count = 1) => Add(_errors, "https", count);
 
-    public void CountGitHubRequest() => _requests.WithLabels("github").Inc();
+    public void CountGitHubRequest(long count = 1) => Add(_requests, "github", count);
 
-    public void CountGitHubError() => _errors.WithLabels("github").Inc();
+    public void CountGitHubError(long count = 1) => Add(_errors, "github", count);
 
     public void SetGitHubRateLimitRemaining(int remaining) => _rateLimit.Set(remaining);
 
     public void SetLeader(bool mayWrite) => _leader.Set(mayWrite ? 1 : 0);
+
+    private static void Add(Counter counter, string target, long count)
+    {
+        if (count > 0)
+        {
+            counter.WithLabels(target).Inc(count);
+        }
+    }
 
     public void CountWebhook(string outcome) => _webhooks.WithLabels(outcome).Inc();
 

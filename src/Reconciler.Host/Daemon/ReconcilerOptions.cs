@@ -19,11 +19,11 @@ public sealed record ReconcilerOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     [Range(1, 1024, ErrorMessage = "Reconciler:Concurrency must be between {1} and {2}.")]
-    public int Concurrency { get; init; } = 16;
+    public int Concurrency { get; init; } = 64;
 
-    /// <summary>Seconds per DNS query or policy fetch.</summary>
-    [Range(1, 300, ErrorMessage = "Reconciler:Timeout must be between {1} and {2} seconds.")]
-    public int Timeout { get; init; } = 10;
+    /// <summary>Seconds per DNS answer or policy fetch.</summary>
+    [Range(0.1, 600.0, ErrorMessage = "Reconciler:Timeout must be between {1} and {2} seconds.")]
+    public double Timeout { get; init; } = 5;
 
     /// <summary>Resolvers, <c>HOST[:PORT]</c>; empty = the system's.</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];

@@ -24,6 +24,19 @@ public sealed class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOpti
             errors.Add($"Reconciler:Shard must be I/N with 0 <= I < N <= 1024, got '{options.Shard}'.");
         }
 
+        for (var i = 0; i < options.Dns.Count; i++)
+        {
+            if (!Commands.ObserveOptions.TryParseEndpoint(options.Dns[i], out _, out var host, out var error) && host is null)
+            {
+                errors.Add($"Reconciler:Dns:{i}: '{options.Dns[i]}': {error}.");
+            }
+        }
+
+        if (options.CaFile is { Length: > 0 } ca && !File.Exists(ca))
+        {
+            errors.Add($"Reconciler:CaFile: '{ca}' does not exist.");
+        }
+
         var hasDirectory = !string.IsNullOrWhiteSpace(options.Desired.Directory);
         var hasGitHub = !string.IsNullOrWhiteSpace(options.Desired.GitHubRepo);
         if (hasDirectory == hasGitHub)
