@@ -144,6 +144,18 @@ public sealed class ReconcilerService : BackgroundService
     {
         await using var registration = cancellationToken.Register(_cycleCts.Cancel);
         await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCompleted: false } running)
+        {
+            // The timeout cancelled the cycle: give it a moment to unwind and log before the host exits.
+            try
+            {
+                await running.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("The cancelled cycle did not stop within 5 s of the shutdown timeout");
+            }
+        }
     }
 
     public override void Dispose()
