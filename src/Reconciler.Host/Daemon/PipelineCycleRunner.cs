@@ -64,8 +64,8 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         {
             var token = secrets.GitHubToken
                 ?? throw new InvalidOperationException("Reconciler:GitHub:Repo is set but there is no token: set GITHUB_TOKEN or Reconciler:GitHub:TokenFile (--github-token-file).");
-            var (owner, name) = Report.GitHub.GitHubOptions.ParseRepository(repo)!.Value;
-            port = new OctokitGitHubPort(new Report.GitHub.GitHubOptions(options.GitHub.Api, owner, name, token), time);
+            var (owner, name) = GitHubOptions.ParseRepository(repo)!.Value;
+            port = new OctokitGitHubPort(new GitHubOptions(options.GitHub.Api, owner, name, token), time);
         }
 
         return new PipelineCycleRunner(
