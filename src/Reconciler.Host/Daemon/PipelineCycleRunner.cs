@@ -117,6 +117,11 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         ArgumentNullException.ThrowIfNull(trigger);
         var started = _time.GetTimestamp();
         var snapshot = await _source.ReadAsync(ct);
+        if (_source is GitHubApiSource { RateLimitRemaining: { } remaining })
+        {
+            _metrics.SetGitHubRateLimitRemaining(remaining);
+        }
+
         if (!snapshot.Files.Any(f => f.Path.StartsWith(DesiredPaths.DomainsFolder + "/", StringComparison.Ordinal)))
         {
             _logger.LogWarning("No domain file in {Source} at {Revision}: nothing observed or reported (an empty checkout is not an empty fleet)",
