@@ -56,6 +56,14 @@ public sealed class PlanCommandTests : IDisposable
         Assert.True(schema.Evaluate(json.RootElement).IsValid);
     }
 
+    [Fact]
+    public void Markdown_format_prints_the_report()
+    {
+        var (exit, output, _) = Run("plan", "--repo", repo, "--domain", "b.example", "--format", "markdown");
+        Assert.Equal(1, exit);
+        Assert.Contains("| b.example | invalid |", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", "127.0.0.1", 53)]
     [InlineData("127.0.0.1:5353", "127.0.0.1", 5353)]

@@ -52,6 +52,17 @@ public sealed class ReconcileCycleTests
         var only = Assert.Single(result.Plan.Domains);
         Assert.Equal("example.com", only.Domain);
         Assert.Equal(0, result.Plan.ExitCode);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_error_in_reconciler_yaml_makes_the_run_exit_one()
+    {
+        var state = State() with { Diagnostics = [new Diagnostic(Reconciler.Records.Severity.Error, "reconciler.yaml", 2, 3, "unknown key 'y'")] };
+        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList()), Clock);
+        var result = await cycle.RunAsync(state, ["example.com"], CancellationToken.None);
+        Assert.Equal(0, result.Plan.ExitCode);
+        Assert.Equal(1, result.ExitCode);
     }
 
     [Fact]
