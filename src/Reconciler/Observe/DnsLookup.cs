@@ -19,7 +19,7 @@ internal sealed class DnsLookup
     public const int MaxCnameHops = 8;
 
     private readonly IDnsQuery query;
-    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> memo;
+    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> memo;
     private readonly ObserveCounters counters;
     private readonly DnsLookup? outside;
     private readonly string? zone;
@@ -29,7 +29,7 @@ internal sealed class DnsLookup
         IDnsQuery query,
         string servers,
         ObserveCounters counters,
-        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>>? memo = null)
+        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>>? memo = null)
     {
         this.query = query;
         Servers = servers;
@@ -88,7 +88,8 @@ internal sealed class DnsLookup
         }
 
         var key = (Servers, normalized, type);
-        return memo.GetOrAdd(key, k => SendAsync(k.Name, k.Type, ct));
+        // Lazy: GetOrAdd may run its factory twice under contention; the query must be sent once.
+        return memo.GetOrAdd(key, k => new Lazy<Task<RawAnswer>>(() => SendAsync(k.Name, k.Type, ct))).Value;
     }
 
     /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>

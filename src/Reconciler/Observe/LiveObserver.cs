@@ -54,7 +54,7 @@ public sealed class LiveObserver : IDisposable
 
     private ObserveRun NewRun()
     {
-        var memo = new ConcurrentDictionary<(string, string, QueryType), Task<RawAnswer>>();
+        var memo = new ConcurrentDictionary<(string, string, QueryType), Lazy<Task<RawAnswer>>>();
         var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options, endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo));
     }

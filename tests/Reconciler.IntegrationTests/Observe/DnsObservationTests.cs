@@ -153,6 +153,17 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
     }
 
     [Fact]
+    public async Task Truncated_with_no_tcp_server_is_unknown()
+    {
+        using var server = new RcodeDnsServer(0, truncate: true);
+        using var observer = fixture.Observer(server.EndPoint);
+        var live = await observer.ObserveAsync(ObserveFixture.Spec("full.obs.test"), CancellationToken.None);
+        var reason = Assert.IsType<Unknown<IReadOnlyList<string>>>(live.DmarcTxt).Reason;
+        Assert.Contains("_dmarc.full.obs.test TXT", reason, StringComparison.Ordinal);
+        Assert.IsType<Unknown<IReadOnlyList<MxRecord>>>(live.Mx);
+    }
+
+    [Fact]
     public async Task Identical_queries_in_one_run_are_sent_once()
     {
         using var observer = fixture.Observer();

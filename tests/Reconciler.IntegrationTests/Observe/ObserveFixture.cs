@@ -39,7 +39,7 @@ public sealed class ObserveFixture : IAsyncLifetime
     public LiveObserverOptions Options(IPEndPoint? dns = null) => new()
     {
         Resolvers = [dns ?? Dns.EndPoint],
-        Timeout = TimeSpan.FromSeconds(1.5),
+        Timeout = TimeSpan.FromSeconds(3),
         ConnectTimeout = TimeSpan.FromSeconds(1),
         DnsRetries = 0,
         PolicyPort = Https.Port,
@@ -146,6 +146,7 @@ public sealed class ObserveFixture : IAsyncLifetime
         https.Present(H("wrongname"), CertificateKind.WrongName);
         https.Present(H("untrusted"), CertificateKind.UntrustedIssuer);
         https.Present(H("tls10"), CertificateKind.Tls10Only);
+        https.Prepare(PolicyHosts.Append("full").Select(H));
     }
 }
 
