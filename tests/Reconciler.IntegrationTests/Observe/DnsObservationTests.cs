@@ -164,6 +164,35 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
     }
 
     [Fact]
+    public async Task An_echoed_query_is_unknown_never_nodata()
+    {
+        using var server = new RcodeDnsServer(0, echo: true);
+        using var observer = fixture.Observer(server.EndPoint);
+        var live = await observer.ObserveAsync(ObserveFixture.Spec("full.obs.test"), CancellationToken.None);
+        Assert.Contains("QR bit clear", Assert.IsType<Unknown<IReadOnlyList<string>>>(live.DmarcTxt).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_thrown_not_reported_as_unknown()
+    {
+        using var observer = fixture.Observer();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => observer.ObserveAllAsync([ObserveFixture.Spec("full.obs.test", mtaSts: true)], cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Cancellation_while_waiting_for_a_silent_server_is_thrown()
+    {
+        using var silent = new SilentDnsServer();
+        using var observer = fixture.Observer(silent.EndPoint);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => observer.ObserveAsync(ObserveFixture.Spec("full.obs.test"), cancel.Token));
+    }
+
+    [Fact]
     public async Task Identical_queries_in_one_run_are_sent_once()
     {
         using var observer = fixture.Observer();
