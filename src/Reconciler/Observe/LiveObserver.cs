@@ -9,8 +9,16 @@ namespace Reconciler.Observe;
 
 /// <summary>
 /// Observes the live DNS records and the published MTA-STS policy of domains. Each call is one run:
-/// identical DNS queries within a run are sent once. Unknown is never turned into Absent.
+/// identical DNS queries within a run are sent once. Unknown is never turned into Absent; a
+/// cancelled run throws <see cref="OperationCanceledException"/>.
 /// </summary>
+/// <remarks>
+/// <see cref="LiveDomain.SpfTree"/> is Absent when the apex has no <c>v=spf1</c> record and Unknown
+/// when the apex or any lookup in the tree was undecided. <see cref="LiveDomain.Policy"/> is null
+/// only when MTA-STS is not managed and no <c>_mta-sts</c> TXT was found (or it was undecided).
+/// DKIM <see cref="DkimObservation.CnameChain"/> is Found (possibly empty) whenever the lookup was
+/// decided, Unknown otherwise. Dictionaries are keyed by normalised names, compared case-insensitively.
+/// </remarks>
 public sealed class LiveObserver : IDisposable
 {
     private readonly LiveObserverOptions options;
