@@ -159,6 +159,11 @@ internal sealed class DnsLookup
         {
             response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
         }
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            // DnsClient may report a cancelled query as a timeout: a cancelled run is not an observation.
+            throw new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct);
+        }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
         {
             return Failed($"timeout asking {Servers} for {name} {type}");
@@ -171,16 +176,22 @@ internal sealed class DnsLookup
         {
             return Failed($"socket error {e.SocketErrorCode} asking {Servers} for {name} {type}");
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return Failed($"timeout asking {Servers} for {name} {type}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
         }
 
         var server = response.NameServer?.ToString() ?? Servers;
+        if (!response.Header.HasQuery)
+        {
+            // QR clear: our own query came back (a socket talking to itself), not an answer.
+            return Failed($"not a DNS response (QR bit clear) from {server} for {name} {type}");
+        }
+
         var code = response.Header.ResponseCode;
         return code switch
         {

@@ -22,7 +22,8 @@ public sealed class SilentDnsServer : IDisposable
 /// <summary>
 /// A tiny misbehaving DNS responder on 127.0.0.1 (UDP only): answers every query with an empty
 /// response carrying the given RCODE (2 SERVFAIL, 1 FORMERR, 4 NOTIMP, 5 REFUSED), or with the
-/// truncation bit set (the client must retry over TCP, where nothing listens).
+/// truncation bit set (the client must retry over TCP, where nothing listens), or echoes the
+/// query back unchanged (QR clear: what a socket that talks to itself receives).
 /// </summary>
 public sealed class RcodeDnsServer : IDisposable
 {
@@ -30,10 +31,10 @@ public sealed class RcodeDnsServer : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    public RcodeDnsServer(int rcode, bool truncate = false)
+    public RcodeDnsServer(int rcode, bool truncate = false, bool echo = false)
     {
         EndPoint = (IPEndPoint)udp.Client.LocalEndPoint!;
-        loop = RunAsync(rcode, truncate, stop.Token);
+        loop = RunAsync(rcode, truncate, echo, stop.Token);
     }
 
     public IPEndPoint EndPoint { get; }
@@ -54,7 +55,7 @@ public sealed class RcodeDnsServer : IDisposable
         stop.Dispose();
     }
 
-    private async Task RunAsync(int rcode, bool truncate, CancellationToken ct)
+    private async Task RunAsync(int rcode, bool truncate, bool echo, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -71,6 +72,12 @@ public sealed class RcodeDnsServer : IDisposable
             var query = request.Buffer;
             if (query.Length < 12)
             {
+                continue;
+            }
+
+            if (echo)
+            {
+                await udp.SendAsync(query, request.RemoteEndPoint, ct);
                 continue;
             }
 
