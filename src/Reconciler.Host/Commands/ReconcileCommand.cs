@@ -102,10 +102,16 @@ public static class ReconcileCommand
     {
         foreach (var action in result.Actions)
         {
+            var what = action.Target == target.Commit ? $"the commit status of {action.Target}" : action.Target;
             var line = action.Verb == "error"
-                ? $"error: GitHub {action.Target}: {action.Detail} (not reported this run; the next run retries it)"
+                ? $"error: reporting {what} to GitHub failed: {action.Detail}; not reported this run, the next run retries it"
                 : $"{(dryRun && action.Verb != "skip" ? "would " : "")}{action.Verb}  {action.Target}  {action.Detail}";
             await WriteAsync(error, target.Redact(line), ct).ConfigureAwait(false);
+        }
+
+        if (result.Errors.Any(e => e.Detail.Contains("(401 ", StringComparison.Ordinal)))
+        {
+            await WriteAsync(error, $"hint: GitHub refused the token (401): check {ReportOptions.TokenVariable} or --github-token-file", ct).ConfigureAwait(false);
         }
 
         var writes = result.Writes.Count;
