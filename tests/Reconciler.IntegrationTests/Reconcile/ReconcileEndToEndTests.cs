@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Reconciler.IntegrationTests.FakeGitHub;
 using Reconciler.IntegrationTests.Fixtures;
 using Reconciler.Report.GitHub;
@@ -173,6 +177,25 @@ public sealed class ReconcileEndToEndTests(ReconcileWorld world) : IDisposable
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_github_answer_that_echoes_the_authorization_header_is_printed_masked()
+    {
+        var checkout = Checkout();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var echo = builder.Build();
+        echo.Run(http => FakeJson.Error(http, 401, $"Bad credentials (you sent '{http.Request.Headers.Authorization}')"));
+        await echo.StartAsync();
+        var args = world.Args(checkout);
+        args[args.IndexOf("--github-api") + 1] = echo.Urls.First() + "/";
+
+        var (exit, _, error) = ReconcileWorld.Run(args);
+
+        Assert.Equal(1, exit);
+        Assert.True(error.Contains("(you sent 'Token ***')", StringComparison.Ordinal), error);
     }
 
     [Fact]
