@@ -40,6 +40,12 @@ public static class Checks
     public const string Dane = "dane";
     public const string NsConsistency = "ns-consistency";
 
+    /// <summary>
+    /// Not a record check: the domain's config file is invalid (status <c>invalid</c>). Not in
+    /// <see cref="All"/>, which lists the checks made against live state.
+    /// </summary>
+    public const string Config = "config";
+
     public static IReadOnlyList<string> All { get; } =
         [Mx, MtaStsTxt, MtaStsPolicy, MtaStsId, MtaStsMxCoverage, TlsRpt, Spf, Dmarc, DmarcReportAuth, Dkim, Dane, NsConsistency];
 }

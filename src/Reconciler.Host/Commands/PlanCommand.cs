@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Reconciler.Desired;
+using Reconciler.Observe;
+using Reconciler.Plan.Output;
+using Reconciler.Records;
+using Reconciler.Report.Markdown;
+
+namespace Reconciler.Host.Commands;
+
+/// <summary>
+/// <c>reconciler plan [--repo DIR] [--domain NAME]... [--format text|json|markdown] [observation options]</c>:
+/// observes every declared domain, prints the plan; exit 0 in sync, 2 drift, 1 undecided/invalid/usage error.
+/// </summary>
+public static class PlanCommand
+{
+    private const int ProgressThreshold = 50;
+
+    public static Command Create()
+    {
+        var repo = ValidateCommand.RepoOption();
+        var domains = DomainOption();
+        var format = FormatOption();
+        var observe = new ObserveOptions();
+        var command = new Command("plan", "Compare the declared state with live DNS and the published policies, and print what to publish, in a safe order.");
+        command.Options.Add(repo);
+        command.Options.Add(domains);
+        command.Options.Add(format);
+        observe.AddTo(command);
+        command.SetAction((parseResult, ct) => RunAsync(parseResult, parseResult.GetValue(repo) ?? ".", parseResult.GetValue(domains) ?? [],
+            parseResult.GetValue(format) ?? "text", observe, ct));
+        return command;
+    }
+
+    internal static Option<string[]> DomainOption() => new("--domain")
+    {
+        Description = "Only this domain (repeatable; default: every declared domain).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    internal static Option<string> FormatOption()
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = "Output format: text (default), json (the contract in schemas/plan.schema.json) or markdown.",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "json", "markdown");
+        return format;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parseResult, string directory, string[] wanted, string format, ObserveOptions observe, CancellationToken ct)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        if (!Directory.Exists(directory))
+        {
+            await error.WriteLineAsync($"error: the repository directory '{directory}' does not exist".AsMemory(), ct).ConfigureAwait(false);
+            return 1;
+        }
+
+        var desired = DesiredStateLoader.Load(directory);
+        foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error))
+        {
+            await error.WriteLineAsync(diagnostic.ToString().AsMemory(), ct).ConfigureAwait(false);
+        }
+
+        var names = wanted.Select(DnsName.Normalize).Distinct(StringComparer.Ordinal).ToList();
+        var undeclared = names.Where(n => desired.Domains.All(d => d.Domain != n) && desired.Invalid.All(i => i.Domain != n)).ToList();
+        foreach (var name in undeclared)
+        {
+            await error.WriteLineAsync($"error: {name} is not declared under {directory}/domains/".AsMemory(), ct).ConfigureAwait(false);
+        }
+
+        if (undeclared.Count > 0)
+        {
+            return 1;
+        }
+
+        LiveObserverOptions options;
+        try
+        {
+            options = await observe.BindAsync(parseResult, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}".AsMemory(), ct).ConfigureAwait(false);
+            return 1;
+        }
+
+        using var observer = new LiveObserver(options);
+        var count = names.Count > 0 ? names.Count : desired.Domains.Count;
+        var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && count >= ProgressThreshold;
+        if (progress)
+        {
+            await error.WriteLineAsync($"observing {count} domains...".AsMemory(), ct).ConfigureAwait(false);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(desired, names, ct).ConfigureAwait(false);
+        if (progress)
+        {
+            await error.WriteLineAsync($"done in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s ({observer.DnsQueries} DNS queries, {observer.HttpsFetches} policy fetches)".AsMemory(), ct).ConfigureAwait(false);
+        }
+
+        await WriteAsync(output, format, result.Plan, desired, ct).ConfigureAwait(false);
+        return result.ExitCode;
+    }
+
+    internal static async Task WriteAsync(TextWriter output, string format, Plan.ReconcilePlan plan, DesiredState desired, CancellationToken ct)
+    {
+        switch (format)
+        {
+            case "json" when ReferenceEquals(output, Console.Out):
+                await using (var stdout = Console.OpenStandardOutput())
+                {
+                    await PlanJson.WriteAsync(stdout, plan, ct).ConfigureAwait(false);
+                    await stdout.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
+                }
+
+                break;
+            case "json":
+                await output.WriteLineAsync(PlanJson.Serialize(plan).AsMemory(), ct).ConfigureAwait(false);
+                break;
+            case "markdown":
+                await output.WriteAsync(PlanMarkdown.Report(plan, desired.Invalid).AsMemory(), ct).ConfigureAwait(false);
+                break;
+            default:
+                var color = ReferenceEquals(output, Console.Out) &&
+                    PlanText.UseColor(!Console.IsOutputRedirected, Environment.GetEnvironmentVariable("NO_COLOR"));
+                await PlanText.WriteAsync(output, plan, color, ct).ConfigureAwait(false);
+                break;
+        }
+
+        await output.FlushAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,128 @@
+using Reconciler.Desired.Yaml;
+using Reconciler.Records;
+
+namespace Reconciler.Desired;
+
+/// <summary>
+/// Loads the desired state from a config repository: <c>reconciler.yaml</c> (optional) and every
+/// <c>domains/*.yaml</c> / <c>*.yml</c>. Never throws for bad content: every problem becomes a
+/// <see cref="Diagnostic"/>, and a domain with an error is listed in <see cref="DesiredState.Invalid"/>.
+/// </summary>
+public static class DesiredStateLoader
+{
+    public const string ConfigFile = "reconciler.yaml";
+    public const string DomainsFolder = "domains";
+
+    /// <summary>Reads the repository at <paramref name="repoDirectory"/> (files over 1 MiB are not read whole).</summary>
+    public static DesiredState Load(string repoDirectory)
+    {
+        var files = new List<DesiredFile>();
+        var config = Path.Combine(repoDirectory, ConfigFile);
+        if (File.Exists(config))
+        {
+            files.Add(new DesiredFile(ConfigFile, ReadBounded(config)));
+        }
+
+        var domains = Path.Combine(repoDirectory, DomainsFolder);
+        if (Directory.Exists(domains))
+        {
+            foreach (var path in Directory.EnumerateFiles(domains).Where(IsDomainFile).Order(StringComparer.Ordinal))
+            {
+                files.Add(new DesiredFile($"{DomainsFolder}/{Path.GetFileName(path)}", ReadBounded(path)));
+            }
+        }
+
+        return Load(files);
+    }
+
+    /// <summary>Loads from files already in memory (e.g. fetched through the GitHub API); other paths are ignored.</summary>
+    public static DesiredState Load(IReadOnlyList<DesiredFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var bag = new DiagnosticBag();
+        var settings = ConfigReader.Read(files.FirstOrDefault(f => f.Path == ConfigFile), bag);
+        var configBroken = bag.Items.Any(d => d.Severity >= Severity.Error);
+        var configDiagnostics = bag.Items.ToHashSet();
+
+        var loaded = new List<(string Domain, string File, DomainSpec? Spec, int Line, int Column)>();
+        foreach (var file in files.Where(f => f.Path.StartsWith(DomainsFolder + "/", StringComparison.Ordinal)
+                     && f.Path.IndexOf('/', DomainsFolder.Length + 1) < 0 && IsDomainFile(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            var fileDomain = DnsName.Normalize(Path.GetFileNameWithoutExtension(file.Path));
+            var own = new DiagnosticBag();
+            DomainSpec? spec;
+            try
+            {
+                spec = ReadDomain(file, fileDomain, settings.Defaults, own);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Defence in depth: a reader bug must not stop the other domains.
+                own.Error(file.Path, 0, 0, $"the file could not be read: {e.Message}");
+                spec = null;
+            }
+
+            foreach (var d in own.Items)
+            {
+                if (d.File == file.Path)
+                {
+                    bag.Add(d);
+                }
+                else if (!configDiagnostics.Contains(d))
+                {
+                    bag.Add(d with { Message = $"{d.Message} (default applied to {fileDomain})" });
+                }
+            }
+
+            var valid = spec is not null && !configBroken && !own.Items.Any(d => d.Severity >= Severity.Error);
+            loaded.Add((fileDomain, file.Path, valid ? spec : null, 1, 1));
+        }
+
+        foreach (var group in loaded.GroupBy(l => l.Domain).Where(g => g.Count() > 1))
+        {
+            var paths = group.Select(g => g.File).ToList();
+            foreach (var entry in group)
+            {
+                bag.Error(entry.File, 0, 0, $"domain {group.Key} is declared in more than one file ({string.Join(", ", paths)}); keep exactly one");
+            }
+
+            loaded = [.. loaded.Select(l => l.Domain == group.Key ? l with { Spec = null } : l)];
+        }
+
+        var diagnostics = bag.Items.Distinct()
+            .OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Message, StringComparer.Ordinal)
+            .ToList();
+        return new DesiredState(
+            [.. loaded.Where(l => l.Spec is not null).Select(l => l.Spec!)],
+            [.. loaded.Where(l => l.Spec is null).Select(l => new InvalidDomain(l.Domain, l.File))],
+            diagnostics,
+            settings.Render);
+    }
+
+    private static DomainSpec? ReadDomain(DesiredFile file, string fileDomain, YamlMapping? defaults, DiagnosticBag bag)
+    {
+        if (YamlTreeReader.Read(file.Path, file.Content, bag) is not { } root)
+        {
+            return null;
+        }
+
+        if (root is not YamlMapping map)
+        {
+            bag.Error(root, $"a domain file must be a map (domain:, mx:, mta_sts:, ...), not {YamlValues.Describe(root)}");
+            return null;
+        }
+
+        return new DomainReader(bag, partial: false).Read(DefaultsMerger.Merge(map, defaults), file.Path, fileDomain);
+    }
+
+    private static bool IsDomainFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);
+
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[(int)Math.Min(stream.Length, YamlTreeReader.MaxBytes + 1)];
+        stream.ReadExactly(buffer);
+        return buffer;
+    }
+}

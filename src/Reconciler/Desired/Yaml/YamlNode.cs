@@ -1,0 +1,32 @@
+namespace Reconciler.Desired.Yaml;
+
+/// <summary>A YAML node with the place it was written (1-based line and column) and the file it came from.</summary>
+internal abstract record YamlNode(string File, int Line, int Column)
+{
+    public abstract string Kind { get; }
+}
+
+/// <summary>A scalar as written; <see cref="Plain"/> is false for quoted and block scalars.</summary>
+internal sealed record YamlScalar(string File, int Line, int Column, string Value, bool Plain) : YamlNode(File, Line, Column)
+{
+    public override string Kind => "a scalar";
+
+    /// <summary>A plain <c>~</c>, <c>null</c> or empty scalar: YAML's null.</summary>
+    public bool IsNull => Plain && Value is "" or "~" or "null" or "Null" or "NULL";
+}
+
+internal sealed record YamlSequence(string File, int Line, int Column, IReadOnlyList<YamlNode> Items) : YamlNode(File, Line, Column)
+{
+    public override string Kind => "a list";
+}
+
+/// <summary>A mapping with scalar keys, in document order, duplicates already removed (the first wins).</summary>
+internal sealed record YamlMapping(string File, int Line, int Column, IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Entries)
+    : YamlNode(File, Line, Column)
+{
+    public override string Kind => "a map";
+
+    public YamlNode? Get(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
+
+    public YamlScalar? KeyOf(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Key;
+}

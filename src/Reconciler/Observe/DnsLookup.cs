@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using DnsClient;
+using DnsClient.Protocol;
+using Reconciler.Records;
+
+namespace Reconciler.Observe;
+
+/// <summary>
+/// The DNS seam: asks one server set through DnsClient's <see cref="IDnsQuery"/> and turns each
+/// response into Found / Absent (NXDOMAIN, NODATA) / Unknown (anything undecided, with the server
+/// and the reason). CNAME chains are followed here (at most <see cref="MaxCnameHops"/> hops).
+/// Identical queries within one run are sent once: the memo holds the task per
+/// (server set, name, type) and may be shared by several lookups of one run.
+/// </summary>
+internal sealed class DnsLookup
+{
+    public const int MaxCnameHops = 8;
+
+    private readonly IDnsQuery query;
+    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> memo;
+    private readonly ObserveCounters counters;
+
+    public DnsLookup(
+        IDnsQuery query,
+        string servers,
+        ObserveCounters counters,
+        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>>? memo = null)
+    {
+        this.query = query;
+        Servers = servers;
+        this.counters = counters;
+        this.memo = memo ?? new();
+    }
+
+    /// <summary>A readable name of the server set ("127.0.0.1:53", "system resolvers").</summary>
+    public string Servers { get; }
+
+    /// <summary>Creates DnsClient's client with the options this project relies on.</summary>
+    public static LookupClient CreateClient(IReadOnlyList<IPEndPoint> servers, TimeSpan timeout, int retries, bool recursion)
+    {
+        var options = servers.Count > 0 ? new LookupClientOptions([.. servers]) : new LookupClientOptions();
+        options.ThrowDnsErrors = false;
+        options.UseCache = false;
+        options.ContinueOnDnsError = false;
+        options.ContinueOnEmptyResponse = false;
+        options.UseTcpFallback = true;
+        options.Recursion = recursion;
+        options.Timeout = timeout;
+        options.Retries = retries;
+        return new LookupClient(options);
+    }
+
+    public static string Describe(IReadOnlyList<IPEndPoint> servers) =>
+        servers.Count == 0 ? "system resolvers" : string.Join(",", servers.Select(s => s.ToString()));
+
+    /// <summary>One query, memoised for the run.</summary>
+    public Task<RawAnswer> QueryRawAsync(string name, QueryType type, CancellationToken ct)
+    {
+        var key = (Servers, DnsName.Normalize(name), type);
+        return memo.GetOrAdd(key, k => SendAsync(k.Name, k.Type, ct));
+    }
+
+    /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>
+    public async Task<Resolved> ResolveAsync(string name, QueryType type, CancellationToken ct)
+    {
+        var current = DnsName.Normalize(name);
+        var chain = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { current };
+        while (true)
+        {
+            var raw = await QueryRawAsync(current, type, ct).ConfigureAwait(false);
+            if (raw.Error is not null)
+            {
+                return new Resolved(chain, new Unknown<IReadOnlyList<DnsResourceRecord>>(raw.Error));
+            }
+
+            var asked = current;
+            while (type != QueryType.CNAME
+                && raw.Records.OfType<CNameRecord>().FirstOrDefault(r => NameOf(r) == current) is { } cname)
+            {
+                var target = DnsName.Normalize(cname.CanonicalName.Value);
+                chain.Add(target);
+                if (!seen.Add(target))
+                {
+                    return new Resolved(chain, new Unknown<IReadOnlyList<DnsResourceRecord>>(
+                        $"CNAME loop at {target} (from {name}) via {raw.Server}"));
+                }
+
+                if (chain.Count > MaxCnameHops)
+                {
+                    return new Resolved(chain, new Unknown<IReadOnlyList<DnsResourceRecord>>(
+                        $"CNAME chain from {name} longer than {MaxCnameHops} hops via {raw.Server}"));
+                }
+
+                current = target;
+            }
+
+            var matching = raw.Records
+                .Where(r => (int)r.RecordType == (int)type && NameOf(r) == current)
+                .ToList();
+            if (matching.Count > 0)
+            {
+                return new Resolved(chain, new Found<IReadOnlyList<DnsResourceRecord>>(matching));
+            }
+
+            if (raw.NxDomain)
+            {
+                return new Resolved(chain, new Absent<IReadOnlyList<DnsResourceRecord>>(AbsenceKind.NxDomain));
+            }
+
+            if (current == asked)
+            {
+                return new Resolved(chain, new Absent<IReadOnlyList<DnsResourceRecord>>(AbsenceKind.NoData));
+            }
+
+            // The chain left this response without data (an authoritative server for another zone): ask again at its end.
+        }
+    }
+
+    private static string NameOf(DnsResourceRecord record) => DnsName.Normalize(record.DomainName.Value);
+
+    private async Task<RawAnswer> SendAsync(string name, QueryType type, CancellationToken ct)
+    {
+        counters.CountDnsQuery();
+        IDnsQueryResponse response;
+        try
+        {
+            response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
+        }
+        catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
+        {
+            return Failed($"timeout asking {Servers} for {name} {type}");
+        }
+        catch (DnsResponseException e)
+        {
+            return Failed($"{e.Code} asking {Servers} for {name} {type}: {e.Message}");
+        }
+        catch (SocketException e)
+        {
+            return Failed($"socket error {e.SocketErrorCode} asking {Servers} for {name} {type}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Failed($"timeout asking {Servers} for {name} {type}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
+        }
+
+        var server = response.NameServer?.ToString() ?? Servers;
+        var code = response.Header.ResponseCode;
+        return code switch
+        {
+            DnsHeaderResponseCode.NoError => new RawAnswer(response.Answers, false, null, server),
+            DnsHeaderResponseCode.NotExistentDomain => new RawAnswer(response.Answers, true, null, server),
+            _ => new RawAnswer([], false, $"{CodeName(code)} from {server} for {name} {type}", server),
+        };
+
+        RawAnswer Failed(string reason) => new([], false, reason, Servers);
+    }
+
+    private static string CodeName(DnsHeaderResponseCode code) => code switch
+    {
+        DnsHeaderResponseCode.ServerFailure => "SERVFAIL",
+        DnsHeaderResponseCode.Refused => "REFUSED",
+        DnsHeaderResponseCode.FormatError => "FORMERR",
+        DnsHeaderResponseCode.NotImplemented => "NOTIMP",
+        DnsHeaderResponseCode.NotAuthorized => "NOTAUTH",
+        DnsHeaderResponseCode.NotZone => "NOTZONE",
+        _ => $"RCODE {(int)code}",
+    };
+}

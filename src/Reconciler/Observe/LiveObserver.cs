@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using DnsClient;
+using Reconciler.Desired;
+
+namespace Reconciler.Observe;
+
+/// <summary>
+/// Observes the live DNS records and the published MTA-STS policy of domains. Each call is one run:
+/// identical DNS queries within a run are sent once. Unknown is never turned into Absent.
+/// </summary>
+public sealed class LiveObserver : IDisposable
+{
+    private readonly LiveObserverOptions options;
+    private readonly LookupClient client;
+    private readonly PolicyFetcher fetcher;
+    private readonly ObserveCounters counters = new();
+
+    public LiveObserver(LiveObserverOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+        this.options = options;
+        client = DnsLookup.CreateClient(options.Resolvers, options.Timeout, options.DnsRetries, recursion: true);
+        fetcher = new PolicyFetcher(options, time ?? TimeProvider.System, counters);
+    }
+
+    /// <summary>DNS queries sent so far (memoised repeats not counted).</summary>
+    public long DnsQueries => counters.DnsQueries;
+
+    /// <summary>Policy fetch attempts made so far (a retry counts).</summary>
+    public long HttpsFetches => counters.HttpsFetches;
+
+    public Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return NewRun().ObserveAsync(spec, ct);
+    }
+
+    public async Task<IReadOnlyList<LiveDomain>> ObserveAllAsync(IReadOnlyList<DomainSpec> specs, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        var run = NewRun();
+        var results = new LiveDomain[specs.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, specs.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
+            async (i, token) => results[i] = await run.ObserveAsync(specs[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        return results;
+    }
+
+    public void Dispose() => fetcher.Dispose();
+
+    private ObserveRun NewRun() =>
+        new(new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, new ConcurrentDictionary<(string, string, QueryType), Task<RawAnswer>>()), fetcher, options);
+}

@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace Reconciler.Observe;
+
+/// <summary>
+/// How the live state is observed. <see cref="Resolvers"/> empty means the system's resolvers.
+/// <see cref="Timeout"/> bounds one DNS query attempt and one whole policy fetch.
+/// </summary>
+public sealed record LiveObserverOptions
+{
+    public IReadOnlyList<IPEndPoint> Resolvers { get; init; } = [];
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int DnsRetries { get; init; } = 1;
+
+    public int Concurrency { get; init; } = 64;
+
+    public int PolicyPort { get; init; } = 443;
+
+    /// <summary>A PEM file with extra trusted root certificates for the policy fetch.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>Ask each of the domain's NS servers directly and report disagreements.</summary>
+    public bool Authoritative { get; init; }
+
+    /// <summary>Delay before the one retry of a policy fetch that failed to connect.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+}

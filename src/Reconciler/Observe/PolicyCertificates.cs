@@ -1,0 +1,93 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Reconciler.Observe;
+
+/// <summary>
+/// Decides whether a policy host's certificate is acceptable (RFC 8461 §3.3): valid for exactly
+/// <c>mta-sts.domain</c>, within its validity period, chaining to a system root or to one of the
+/// extra roots. Gives the precise reason when it is not.
+/// </summary>
+internal sealed class PolicyCertificates
+{
+    private readonly X509Certificate2Collection extraRoots;
+    private readonly TimeProvider time;
+
+    public PolicyCertificates(string? caFile, TimeProvider time)
+    {
+        extraRoots = [];
+        if (caFile is not null)
+        {
+            extraRoots.ImportFromPemFile(caFile);
+        }
+
+        this.time = time;
+    }
+
+    /// <summary>Null when acceptable, else the reason ("certificate expired", "certificate name mismatch", "untrusted root").</summary>
+    public string? Check(X509Certificate? certificate, X509Chain? systemChain, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "no certificate presented";
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return "certificate name mismatch";
+        }
+
+        using var leaf = new X509Certificate2(certificate);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now > leaf.NotAfter.ToUniversalTime())
+        {
+            return "certificate expired";
+        }
+
+        if (now < leaf.NotBefore.ToUniversalTime())
+        {
+            return "certificate not yet valid";
+        }
+
+        if (errors == SslPolicyErrors.None)
+        {
+            return null;
+        }
+
+        if (extraRoots.Count == 0)
+        {
+            return Describe(systemChain?.ChainStatus ?? []);
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(extraRoots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now;
+        if (systemChain is not null)
+        {
+            foreach (var element in systemChain.ChainElements.Skip(1))
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        return chain.Build(leaf) ? null : Describe(chain.ChainStatus);
+    }
+
+    private static string Describe(X509ChainStatus[] statuses)
+    {
+        if (statuses.Any(s => s.Status.HasFlag(X509ChainStatusFlags.NotTimeValid)))
+        {
+            return "certificate expired";
+        }
+
+        if (statuses.Any(s => s.Status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || s.Status.HasFlag(X509ChainStatusFlags.PartialChain)))
+        {
+            return "untrusted root";
+        }
+
+        var first = statuses.FirstOrDefault(s => s.Status != X509ChainStatusFlags.NoError);
+        return first.Status == X509ChainStatusFlags.NoError ? "certificate rejected" : $"certificate rejected: {first.StatusInformation.Trim()}";
+    }
+}

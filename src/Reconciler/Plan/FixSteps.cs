@@ -1,0 +1,54 @@
+using Reconciler.Desired;
+using Reconciler.Diff;
+using Reconciler.Observe;
+using Reconciler.Records;
+
+namespace Reconciler.Plan;
+
+/// <summary>
+/// The numbered fix steps of a domain, in an order that cannot break mail: MX hosts leave MX before the
+/// policy stops covering them; the policy is published before its TXT id changes; new MX hosts go into
+/// the policy (and its id) before into MX; MTA-STS is retired with <c>mode: none</c>, never by deletion.
+/// </summary>
+public static class FixSteps
+{
+    public static IReadOnlyList<string> For(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings, MtaStsIds? ids)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(findings);
+        var actionable = findings.Where(f => f.Kind != FindingKind.Unreachable).ToList();
+        var steps = new List<string>();
+        var policyStep = MtaStsFixes.PolicyStep(spec, live, actionable);
+
+        steps.AddRange(MxFixes.Removals(spec, actionable));
+        if (policyStep is not null)
+        {
+            steps.AddRange(MtaStsFixes.Preconditions(spec, live, actionable));
+            steps.Add(policyStep);
+        }
+
+        steps.AddRange(MtaStsFixes.Coverage(spec, actionable, policyStep is not null));
+
+        steps.AddRange(MtaStsFixes.TxtStep(spec, live, actionable, ids, policyStep is not null));
+        steps.AddRange(MxFixes.Additions(spec, actionable, policyStep is not null));
+        steps.AddRange(RecordFixes.TlsRpt(spec, actionable));
+        steps.AddRange(RecordFixes.Spf(spec, actionable));
+        steps.AddRange(RecordFixes.Dmarc(spec, actionable));
+        steps.AddRange(RecordFixes.Dkim(spec, actionable));
+        steps.AddRange(RecordFixes.Dane(spec, actionable));
+        steps.AddRange(RecordFixes.Ns(actionable));
+        return steps.Select((s, i) => $"{i + 1}. {s}").ToList();
+    }
+
+    /// <summary>A TXT record as zone lines; values over 255 bytes are split into strings.</summary>
+    internal static string Txt(string owner, string value) => ZoneText.Txt(owner, value);
+
+    internal static bool IsLong(string value) => System.Text.Encoding.UTF8.GetByteCount(value) > ZoneText.MaxStringBytes;
+
+    /// <summary>The CNAME-hop alternative for a long TXT value at a non-apex name.</summary>
+    internal static string CnameHop(string owner, string value) =>
+        $"\nIf your DNS host cannot store a TXT record over 255 bytes, publish the value at a name on a DNS host that can, and point {owner} at it:\n" +
+        Txt($"{owner}.<zone that stores long TXT>", value) + "\n" +
+        ZoneText.Record(owner, "CNAME", $"{owner}.<zone that stores long TXT>.");
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Reconciler.Plan;
+
+/// <summary>
+/// MTA-STS id ordering and the proposal of a new id (DESIGN "The MTA-STS id"): UTC
+/// <c>yyyyMMddHHmmss</c> from the clock, strictly greater than every id given; when the clock
+/// value is not greater, the larger id is incremented past.
+/// </summary>
+public static class MtaStsIdBump
+{
+    private const int MaxIdLength = 32;
+
+    /// <summary>True when the id is all ASCII digits (a timestamp or counter).</summary>
+    public static bool IsNumeric(string id) => id.Length > 0 && id.All(char.IsAsciiDigit);
+
+    /// <summary>
+    /// Orders ids: numerically when both are all digits, else ordinally. Negative when
+    /// <paramref name="a"/> comes before <paramref name="b"/>.
+    /// </summary>
+    public static int Compare(string a, string b)
+    {
+        if (IsNumeric(a) && IsNumeric(b))
+        {
+            return BigInteger.Parse(a, CultureInfo.InvariantCulture).CompareTo(BigInteger.Parse(b, CultureInfo.InvariantCulture));
+        }
+
+        return string.CompareOrdinal(a, b);
+    }
+
+    /// <summary>A new id strictly greater than every non-null id in <paramref name="ids"/>.</summary>
+    public static string Propose(TimeProvider time, params string?[] ids)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var candidate = time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var largest = ids.Where(i => !string.IsNullOrEmpty(i)).Select(i => i!).Aggregate((string?)null,
+            (max, id) => max is null || Compare(id, max) > 0 ? id : max);
+        if (largest is null || Compare(candidate, largest) > 0)
+        {
+            return candidate;
+        }
+
+        return Successor(largest);
+    }
+
+    /// <summary>The next id after <paramref name="id"/>: +1 for numbers, else a character appended or raised.</summary>
+    public static string Successor(string id)
+    {
+        if (IsNumeric(id))
+        {
+            var next = (BigInteger.Parse(id, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture);
+            if (next.Length <= MaxIdLength)
+            {
+                return next.PadLeft(id.Length, '0');
+            }
+        }
+
+        if (id.Length < MaxIdLength)
+        {
+            return id + "1";
+        }
+
+        // 32 characters: raise the right-most character that can still grow ('z' is the largest alphanumeric).
+        var chars = id.ToCharArray();
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            if (chars[i] < 'z')
+            {
+                chars[i] = chars[i] switch
+                {
+                    < '9' => (char)(chars[i] + 1),
+                    < 'Z' => chars[i] == '9' ? 'A' : (char)(chars[i] + 1),
+                    < 'a' => 'a',
+                    _ => (char)(chars[i] + 1),
+                };
+                return new string(chars, 0, i + 1);
+            }
+        }
+
+        return id;
+    }
+}
