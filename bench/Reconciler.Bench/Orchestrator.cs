@@ -9,12 +9,14 @@ namespace Reconciler.Bench;
 public sealed record Figures(
     int Domains,
     double PlanSeconds,
+    double PlanCpuSeconds,
     long PeakRssBytes,
     long DnsQueries,
     long HttpsFetches,
     double DnsFloorSeconds,
     double DnsFloorQps,
     double HttpsFloorSeconds,
+    double HttpsFloorCpuSeconds,
     double WarmSeconds,
     long WarmDns,
     long WarmHttps,
@@ -51,6 +53,27 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
         }
     }
 
+    /// <summary>The <c>up</c> mode: generates a world in <paramref name="directory"/> and serves it until stopped (for profiling).</summary>
+    public async Task<int> UpAsync(string directory, int count, CancellationToken ct)
+    {
+        var world = World.Generate(directory, count);
+        using var knot = await KnotRunner.StartAsync(world, TimeSpan.FromSeconds(120), ct);
+        var policyPort = FreePort.Tcp(IPAddress.Parse(World.PolicyAddress(0)));
+        var statsPort = FreePort.Tcp(IPAddress.Loopback);
+        var caFile = Path.Combine(directory, "ca.pem");
+        using var host = await ChildProcess.StartServerAsync("dotnet", [Self, "serve", directory, Str(policyPort), Str(statsPort), caFile], "ready", TimeSpan.FromSeconds(180), ct);
+        log.WriteLine($"up: --repo {world.RepoDirectory} --dns {knot.EndPoint} --policy-port {policyPort} --ca-file {caFile}");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return 0;
+    }
+
     private async Task<Figures> RunInAsync(string directory, int count, CancellationToken ct)
     {
         var clock = Tools.Clock();
@@ -85,7 +108,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
 
         // (2) HTTPS floor: raw SslStream over the same targets with the same concurrency.
         var floor = Tools.Results(await Tools.RunAsync("dotnet", [Self, "floor-https", world.TargetsFile, Str(policyPort), caFile, Str(concurrency)], ct));
-        log.WriteLine($"[{count}] raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s");
+        log.WriteLine($"[{count}] raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s)");
 
         // (3) The cold plan, a child process as users run it.
         var dnsBefore = await knot.QueriesAsync(ct);
@@ -95,7 +118,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
         var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
         var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
         var drift = Drift(planOut);
-        log.WriteLine($"[{count}] plan: exit {plan.ExitCode}, {plan.Seconds:F3} s, peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting})");
+        log.WriteLine($"[{count}] plan: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting})");
         if (plan.ExitCode is not (0 or 2))
         {
             throw new InvalidOperationException($"reconciler plan failed with exit {plan.ExitCode}: {plan.Error}");
@@ -105,7 +128,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
         var warm = Tools.Results(await Tools.RunAsync("dotnet", [Self, "warm", world.RepoDirectory, knot.EndPoint.ToString(), Str(policyPort), caFile, Str(concurrency)], ct));
         log.WriteLine($"[{count}] warm cycle: {warm["warm"]:F3} s ({warm["warmDns"]} DNS queries, {warm["warmHttps"]} HTTPS fetches; cold in-process {warm["cold"]:F3} s)");
 
-        return new Figures(count, plan.Seconds, plan.PeakRss, dnsQueries, httpsFetches, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"],
+        return new Figures(count, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"],
             warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], drift, world.Drifting, plan.ExitCode);
     }
 
@@ -156,7 +179,7 @@ public static class DnsPerf
 }
 
 /// <summary>A child process run to its end: wall time, peak RSS (GNU time), exit code.</summary>
-public sealed record ChildRun(int ExitCode, double Seconds, long PeakRss, string Error);
+public sealed record ChildRun(int ExitCode, double Seconds, double CpuSeconds, long PeakRss, string Error);
 
 /// <summary>Starting and timing child processes.</summary>
 public sealed class ChildProcess : IDisposable
@@ -202,7 +225,7 @@ public sealed class ChildProcess : IDisposable
     {
         var rssFile = outputFile + ".rss";
         var info = new ProcessStartInfo("/usr/bin/time") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (IEnumerable<string>)["-f", "%M", "-o", rssFile, file, .. arguments])
+        foreach (var argument in (IEnumerable<string>)["-f", "%M %U %S", "-o", rssFile, file, .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -218,8 +241,10 @@ public sealed class ChildProcess : IDisposable
         await process.WaitForExitAsync(ct);
         var seconds = clock.Elapsed.TotalSeconds;
         await stdout;
-        var rss = (await File.ReadAllLinesAsync(rssFile, ct)).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && char.IsDigit(l[0]));
-        return new ChildRun(process.ExitCode, seconds, rss is null ? 0 : long.Parse(rss, CultureInfo.InvariantCulture) * 1024, await stderr);
+        var usage = (await File.ReadAllLinesAsync(rssFile, ct)).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && char.IsDigit(l[0]))?.Split(' ');
+        var rss = usage is null ? 0 : long.Parse(usage[0], CultureInfo.InvariantCulture) * 1024;
+        var cpu = usage is null ? 0 : double.Parse(usage[1], CultureInfo.InvariantCulture) + double.Parse(usage[2], CultureInfo.InvariantCulture);
+        return new ChildRun(process.ExitCode, seconds, cpu, rss, await stderr);
     }
 
     public static async Task<long> StatsAsync(int statsPort, CancellationToken ct)

@@ -84,15 +84,7 @@ public static class PolicyHost
         });
         await app.StartAsync(ct);
         Console.WriteLine($"ready {policies.Count} hosts, certificates in {clock.Elapsed.TotalSeconds:F1} s");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None);
+        await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(app, ct);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace Reconciler.Bench;
 
@@ -18,6 +19,11 @@ public static class Program
             e.Cancel = true;
             stop.Cancel();
         };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         var ct = stop.Token;
         var mode = args.Length > 0 ? args[0] : "run";
         switch (mode)
@@ -31,6 +37,10 @@ public static class Program
             case "generate" when args.Length == 3:
                 World.Generate(args[1], Int(args[2]));
                 return 0;
+            case "up" when args.Length == 3:
+                return await new Orchestrator(AppContext.BaseDirectory, 64, Console.Error).UpAsync(args[1], Int(args[2]), ct);
+            case "probe" when args.Length is 6 or 7:
+                return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), args.Length == 7, ct);
             case "run":
                 return await RunAsync(args.Skip(1).ToList(), ct);
             default:

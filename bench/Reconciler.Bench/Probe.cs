@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+using Reconciler.Desired;
+using Reconciler.Observe;
+using Reconciler.Plan.Output;
+
+namespace Reconciler.Bench;
+
+/// <summary>The <c>probe</c> mode: wall and CPU time of each stage of one cycle, in-process (for profiling).</summary>
+public static class Probe
+{
+    public static async Task<int> RunAsync(string repo, IPEndPoint dns, int policyPort, string caFile, int concurrency, bool skipPolicies, CancellationToken ct)
+    {
+        var process = Process.GetCurrentProcess();
+        var wall = Stopwatch.StartNew();
+        var cpu = process.TotalProcessorTime;
+        void Mark(string stage)
+        {
+            process.Refresh();
+            Console.WriteLine($"{stage,-12} wall {wall.Elapsed.TotalMilliseconds,8:F0} ms  cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds,8:F0} ms  gc0 {GC.CollectionCount(0)} gc2 {GC.CollectionCount(2)} heap {GC.GetTotalMemory(false) / 1048576} MB");
+            wall.Restart();
+            cpu = process.TotalProcessorTime;
+        }
+
+        var desired = DesiredStateLoader.Load(repo);
+        Mark("load");
+        var specs = skipPolicies ? desired.Domains.Select(d => d with { MtaSts = null }).ToList() : desired.Domains.ToList();
+        using var observer = new LiveObserver(new LiveObserverOptions { Resolvers = [dns], PolicyPort = policyPort, CaFile = caFile, Concurrency = concurrency });
+        var live = await observer.ObserveAllAsync(specs, ct);
+        Mark("observe");
+        Console.WriteLine($"  {observer.DnsQueries} DNS queries, {observer.HttpsFetches} HTTPS fetches");
+        live = await observer.ObserveAllAsync(specs, ct);
+        Mark("observe2");
+        var plan = ReconcileCycle.Plan(desired, live, TimeProvider.System);
+        Mark("plan");
+        await using (var sink = Stream.Null)
+        {
+            await PlanJson.WriteAsync(sink, plan, ct);
+        }
+
+        Mark("json");
+        return 0;
+    }
+}
