@@ -43,7 +43,7 @@ public sealed class ObserveOptions
 
     public Option<double> Timeout { get; } = new("--timeout")
     {
-        Description = "Seconds to wait for one DNS answer or policy fetch (default 5).",
+        Description = "Seconds to wait for one DNS answer, or to connect to a policy host and fetch its policy (default 5).",
         DefaultValueFactory = _ => 5,
     };
 
@@ -131,6 +131,7 @@ public sealed class ObserveOptions
             CaFile = parseResult.GetValue(CaFile),
             Concurrency = parseResult.GetValue(Concurrency),
             Timeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout)),
+            ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout)),
         };
     }
 

@@ -13,9 +13,22 @@ public static class DesiredStateLoader
     public const string ConfigFile = "reconciler.yaml";
     public const string DomainsFolder = "domains";
 
-    /// <summary>Reads the repository at <paramref name="repoDirectory"/> (files over 1 MiB are not read whole).</summary>
+    /// <summary>
+    /// Reads the repository at <paramref name="repoDirectory"/> (files over 1 MiB are not read whole).
+    /// A missing directory or <c>domains/</c> folder is an error, so an empty checkout never looks like
+    /// "every domain was removed".
+    /// </summary>
     public static DesiredState Load(string repoDirectory)
     {
+        ArgumentNullException.ThrowIfNull(repoDirectory);
+        if (!Directory.Exists(Path.Combine(repoDirectory, DomainsFolder)))
+        {
+            var message = Directory.Exists(repoDirectory)
+                ? $"there is no {DomainsFolder}/ folder in '{repoDirectory}'; declare each domain in {DomainsFolder}/<domain>.yaml"
+                : $"the repository directory '{repoDirectory}' does not exist";
+            return new DesiredState([], [], [new Diagnostic(Severity.Error, DomainsFolder + "/", 0, 0, message)], new RenderSettings(null));
+        }
+
         var files = new List<DesiredFile>();
         var config = Path.Combine(repoDirectory, ConfigFile);
         if (File.Exists(config))
@@ -23,13 +36,9 @@ public static class DesiredStateLoader
             files.Add(new DesiredFile(ConfigFile, ReadBounded(config)));
         }
 
-        var domains = Path.Combine(repoDirectory, DomainsFolder);
-        if (Directory.Exists(domains))
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(repoDirectory, DomainsFolder)).Where(IsDomainFile).Order(StringComparer.Ordinal))
         {
-            foreach (var path in Directory.EnumerateFiles(domains).Where(IsDomainFile).Order(StringComparer.Ordinal))
-            {
-                files.Add(new DesiredFile($"{DomainsFolder}/{Path.GetFileName(path)}", ReadBounded(path)));
-            }
+            files.Add(new DesiredFile($"{DomainsFolder}/{Path.GetFileName(path)}", ReadBounded(path)));
         }
 
         return Load(files);

@@ -107,7 +107,8 @@ public static class MtaStsPolicyDiff
 
         var want = Patterns(declared);
         var have = Patterns(published);
-        if (!want.SetEquals(have))
+        var patternsMatter = declared.Mode != MtaStsMode.None || published.Mode != MtaStsMode.None;
+        if (patternsMatter && !want.SetEquals(have))
         {
             var added = want.Except(have).Order(StringComparer.Ordinal).ToList();
             var removed = have.Except(want).Order(StringComparer.Ordinal).ToList();

@@ -21,6 +21,9 @@ internal sealed class DnsLookup
     private readonly IDnsQuery query;
     private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> memo;
     private readonly ObserveCounters counters;
+    private readonly DnsLookup? outside;
+    private readonly string? zone;
+    private readonly ConcurrentQueue<(string Name, QueryType Type)>? log;
 
     public DnsLookup(
         IDnsQuery query,
@@ -32,6 +35,14 @@ internal sealed class DnsLookup
         Servers = servers;
         this.counters = counters;
         this.memo = memo ?? new();
+    }
+
+    private DnsLookup(DnsLookup server, DnsLookup outside, string zone, ConcurrentQueue<(string Name, QueryType Type)>? log)
+        : this(server.query, server.Servers, server.counters, server.memo)
+    {
+        this.outside = outside;
+        this.zone = zone;
+        this.log = log;
     }
 
     /// <summary>A readable name of the server set ("127.0.0.1:53", "system resolvers").</summary>
@@ -55,10 +66,28 @@ internal sealed class DnsLookup
     public static string Describe(IReadOnlyList<IPEndPoint> servers) =>
         servers.Count == 0 ? "system resolvers" : string.Join(",", servers.Select(s => s.ToString()));
 
+    /// <summary>
+    /// A view that asks this server set for names at or under <paramref name="zoneName"/> (noting each
+    /// such question in <paramref name="questions"/>) and <paramref name="resolver"/> for every other name.
+    /// </summary>
+    public DnsLookup ForZone(string zoneName, DnsLookup resolver, ConcurrentQueue<(string Name, QueryType Type)>? questions) =>
+        new(this, resolver, DnsName.Normalize(zoneName), questions);
+
     /// <summary>One query, memoised for the run.</summary>
     public Task<RawAnswer> QueryRawAsync(string name, QueryType type, CancellationToken ct)
     {
-        var key = (Servers, DnsName.Normalize(name), type);
+        var normalized = DnsName.Normalize(name);
+        if (zone is not null && outside is not null)
+        {
+            if (normalized != zone && !normalized.EndsWith($".{zone}", StringComparison.Ordinal))
+            {
+                return outside.QueryRawAsync(normalized, type, ct);
+            }
+
+            log?.Enqueue((normalized, type));
+        }
+
+        var key = (Servers, normalized, type);
         return memo.GetOrAdd(key, k => SendAsync(k.Name, k.Type, ct));
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using DnsClient;
 using Reconciler.Desired;
 
@@ -14,6 +15,7 @@ public sealed class LiveObserver : IDisposable
     private readonly LookupClient client;
     private readonly PolicyFetcher fetcher;
     private readonly ObserveCounters counters = new();
+    private readonly ConcurrentDictionary<IPEndPoint, LookupClient> serverClients = new();
 
     public LiveObserver(LiveObserverOptions options, TimeProvider? time = null)
     {
@@ -50,6 +52,13 @@ public sealed class LiveObserver : IDisposable
 
     public void Dispose() => fetcher.Dispose();
 
-    private ObserveRun NewRun() =>
-        new(new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, new ConcurrentDictionary<(string, string, QueryType), Task<RawAnswer>>()), fetcher, options);
+    private ObserveRun NewRun()
+    {
+        var memo = new ConcurrentDictionary<(string, string, QueryType), Task<RawAnswer>>();
+        var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
+        return new ObserveRun(resolver, fetcher, options, endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo));
+    }
+
+    private LookupClient ServerClient(IPEndPoint endPoint) =>
+        serverClients.GetOrAdd(endPoint, e => DnsLookup.CreateClient([e], options.Timeout, options.DnsRetries, recursion: false));
 }

@@ -26,6 +26,9 @@ public sealed record LiveObserverOptions
     /// <summary>Ask each of the domain's NS servers directly and report disagreements.</summary>
     public bool Authoritative { get; init; }
 
+    /// <summary>The port the domain's NS servers are asked on with <see cref="Authoritative"/> (53; tests use others).</summary>
+    public int AuthoritativePort { get; init; } = 53;
+
     /// <summary>Delay before the one retry of a policy fetch that failed to connect.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 }

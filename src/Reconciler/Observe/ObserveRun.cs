@@ -1,13 +1,40 @@
+using System.Collections.Concurrent;
+using System.Net;
+using DnsClient;
 using Reconciler.Desired;
 
 namespace Reconciler.Observe;
 
-/// <summary>One observation run: the resolver seam with its per-run memo, and the policy fetcher.</summary>
-internal sealed class ObserveRun(DnsLookup resolver, PolicyFetcher fetcher, LiveObserverOptions options)
+/// <summary>
+/// One observation run: the resolver seam with its per-run memo, the policy fetcher and, with
+/// --authoritative, one recursion-off lookup per NS server address (sharing the memo).
+/// </summary>
+internal sealed class ObserveRun(DnsLookup resolver, PolicyFetcher fetcher, LiveObserverOptions options, Func<IPEndPoint, DnsLookup> serverLookup)
 {
-    public Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
+    public async Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
-        _ = options;
-        return new DomainObservation(resolver, fetcher).ObserveAsync(spec, [], ct);
+        if (!options.Authoritative)
+        {
+            return await new DomainObservation(resolver, fetcher).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        }
+
+        var authoritative = new AuthoritativeServers(resolver, serverLookup, options.AuthoritativePort);
+        var found = await authoritative.FindAsync(spec.Domain, ct).ConfigureAwait(false);
+        if (found is not { } zone)
+        {
+            // No NS servers could be found: the resolver's view is the observation.
+            return await new DomainObservation(resolver, fetcher).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        }
+
+        var questions = new ConcurrentQueue<(string Name, QueryType Type)>();
+        var first = serverLookup(zone.Servers[0].EndPoint).ForZone(zone.Zone, resolver, questions);
+        var live = await new DomainObservation(first, fetcher).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        if (zone.Servers.Count < 2)
+        {
+            return live;
+        }
+
+        var disagreements = await authoritative.CompareAsync(zone.Zone, zone.Servers, questions, ct).ConfigureAwait(false);
+        return live with { NsDisagreements = disagreements };
     }
 }

@@ -44,7 +44,7 @@ internal sealed class PolicyFetcher : IDisposable
             UseProxy = false,
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = options.ConnectTimeout,
+            ConnectTimeout = options.Timeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
             MaxResponseHeadersLength = 64,
             ConnectCallback = ConnectAsync,
@@ -203,14 +203,23 @@ internal sealed class PolicyFetcher : IDisposable
         }
 
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            await socket.ConnectAsync(new IPEndPoint(target.Address, context.DnsEndPoint.Port), ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            connectTimeout.CancelAfter(options.ConnectTimeout);
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(target.Address, context.DnsEndPoint.Port), connectTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new SocketException((int)SocketError.TimedOut);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
 
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);

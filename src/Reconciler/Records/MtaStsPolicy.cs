@@ -145,11 +145,15 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, long MaxAge, IReadOnlyList<st
         return b.ToString();
     }
 
-    /// <summary>Same mode and max_age, and the same mx patterns as a case-insensitive set (trailing dots ignored).</summary>
+    /// <summary>
+    /// Same mode and max_age, and the same mx patterns as a case-insensitive set (trailing dots ignored).
+    /// In mode none the patterns have no effect on senders (RFC 8461 §5), so they are not compared.
+    /// </summary>
     public bool SemanticEquals(MtaStsPolicy other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Mode == other.Mode && MaxAge == other.MaxAge && MxSet(this).SetEquals(MxSet(other));
+        return Mode == other.Mode && MaxAge == other.MaxAge &&
+            (Mode == MtaStsMode.None || MxSet(this).SetEquals(MxSet(other)));
     }
 
     /// <summary>Case-sensitive, as RFC 8461 §3.2 requires.</summary>

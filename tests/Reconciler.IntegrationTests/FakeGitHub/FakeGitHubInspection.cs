@@ -100,6 +100,15 @@ public sealed partial class FakeGitHubServer
         }
     }
 
+    public void AddLabelByHand(int number, string label)
+    {
+        lock (State.Gate)
+        {
+            State.Labels.Add(label);
+            State.Issues.First(i => i.Number == number).Labels.Add(label);
+        }
+    }
+
     public void DeleteIssue(int number)
     {
         lock (State.Gate)

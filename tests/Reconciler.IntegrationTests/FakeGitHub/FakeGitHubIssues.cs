@@ -81,6 +81,11 @@ public sealed partial class FakeGitHubServer
                     issue.Title = FakeJson.Str(body, "title") ?? issue.Title;
                     issue.Body = FakeJson.Str(body, "body") ?? issue.Body;
                     issue.State = FakeJson.Str(body, "state") ?? issue.State;
+                    if (body.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Array)
+                    {
+                        issue.Labels.Clear();
+                        issue.Labels.AddRange(labels.EnumerateArray().Select(l => l.GetString()!));
+                    }
                 }
             }
 

@@ -82,7 +82,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         var server = new FakeGitHubServer(app, new FakeGitHubState());
         app.Use(server.Middleware);
         var api = app.MapGroup("/api/v3");
-        api.MapGet("/user", () => Results.Json(FakeJson.User(server.State.Login)));
+        api.MapGet("/user", (HttpContext http) => FakeJson.Ok(http, FakeJson.User(server.State.Login)));
         var repo = api.MapGroup("/repos/{owner}/{repo}");
         server.MapIssues(repo);
         server.MapGit(repo);

@@ -17,19 +17,24 @@ public sealed class KnotServer : IAsyncDisposable
     private readonly string probeZone;
     private Process? process;
 
-    private KnotServer(string directory, int port, string probeZone)
+    private KnotServer(string directory, IPEndPoint endPoint, string probeZone)
     {
         this.directory = directory;
         this.probeZone = probeZone;
-        EndPoint = new IPEndPoint(IPAddress.Loopback, port);
+        EndPoint = endPoint;
     }
 
     public IPEndPoint EndPoint { get; }
 
     public bool IsRunning => process is { HasExited: false };
 
-    public static async Task<KnotServer> StartAsync(IReadOnlyList<ZoneBuilder> zones, CancellationToken ct = default)
+    /// <summary>
+    /// Starts Knot for <paramref name="zones"/> on <paramref name="address"/> (default 127.0.0.1) and
+    /// <paramref name="port"/> (default: a free one; give one to run several servers on one port).
+    /// </summary>
+    public static async Task<KnotServer> StartAsync(IReadOnlyList<ZoneBuilder> zones, IPAddress? address = null, int? port = null, CancellationToken ct = default)
     {
+        address ??= IPAddress.Loopback;
         var directory = Directory.CreateTempSubdirectory("reconciler-knot-").FullName;
         foreach (var zone in zones)
         {
@@ -39,15 +44,15 @@ public sealed class KnotServer : IAsyncDisposable
         var probe = zones.First(z => !z.IsBroken).Origin;
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort.Find(IPAddress.Loopback);
-            await File.WriteAllTextAsync(Path.Combine(directory, "knot.conf"), Config(directory, port, zones), ct);
-            var server = new KnotServer(directory, port, probe);
+            var endPoint = new IPEndPoint(address, port ?? FreePort.Find(address));
+            await File.WriteAllTextAsync(Path.Combine(directory, "knot.conf"), Config(directory, endPoint, zones), ct);
+            var server = new KnotServer(directory, endPoint, probe);
             try
             {
                 await server.StartAsync(ct);
                 return server;
             }
-            catch (InvalidOperationException) when (attempt < 3)
+            catch (InvalidOperationException) when (attempt < 3 && port is null)
             {
                 await server.StopAsync();
             }
@@ -129,10 +134,10 @@ public sealed class KnotServer : IAsyncDisposable
         }
     }
 
-    private static string Config(string directory, int port, IReadOnlyList<ZoneBuilder> zones) =>
+    private static string Config(string directory, IPEndPoint endPoint, IReadOnlyList<ZoneBuilder> zones) =>
         $"""
         server:
-            listen: 127.0.0.1@{port}
+            listen: {endPoint.Address}@{endPoint.Port}
             rundir: "{directory}"
             pidfile: "{directory}/knot.pid"
             udp-workers: 2

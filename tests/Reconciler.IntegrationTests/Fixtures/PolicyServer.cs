@@ -123,17 +123,14 @@ public sealed class PolicyServer : IAsyncDisposable
         File.Delete(CaFile);
     }
 
+    /// <summary>Issues the certificates of these hosts ahead of the first handshake (in parallel).</summary>
+    public void Prepare(IEnumerable<string> hosts) =>
+        Parallel.ForEach(hosts, host => CertificateFor(host.ToLowerInvariant()));
+
     private ValueTask<SslServerAuthenticationOptions> Handshake(TlsHandshakeCallbackContext context)
     {
         var host = (context.ClientHelloInfo.ServerName ?? "unknown.invalid").ToLowerInvariant();
-        var kind = kinds.GetValueOrDefault(host, CertificateKind.Valid);
-        var certificate = certificates.GetOrAdd((host, kind), key => key.Kind switch
-        {
-            CertificateKind.Expired => Authority.Issue(key.Host, DateTimeOffset.UtcNow.AddDays(-20), DateTimeOffset.UtcNow.AddDays(-1)),
-            CertificateKind.WrongName => Authority.Issue($"other.{key.Host}"),
-            CertificateKind.UntrustedIssuer => untrusted.Issue(key.Host),
-            _ => Authority.Issue(key.Host),
-        });
+        var (kind, certificate) = CertificateFor(host);
         return ValueTask.FromResult(new SslServerAuthenticationOptions
         {
             ServerCertificate = certificate,
@@ -141,6 +138,18 @@ public sealed class PolicyServer : IAsyncDisposable
             EnabledSslProtocols = kind == CertificateKind.Tls10Only ? SslProtocols.Tls : SslProtocols.Tls12 | SslProtocols.Tls13,
 #pragma warning restore SYSLIB0039, CA5397
         });
+    }
+
+    private (CertificateKind Kind, X509Certificate2 Certificate) CertificateFor(string host)
+    {
+        var kind = kinds.GetValueOrDefault(host, CertificateKind.Valid);
+        return (kind, certificates.GetOrAdd((host, kind), key => key.Kind switch
+        {
+            CertificateKind.Expired => Authority.Issue(key.Host, DateTimeOffset.UtcNow.AddDays(-20), DateTimeOffset.UtcNow.AddDays(-1)),
+            CertificateKind.WrongName => Authority.Issue($"other.{key.Host}"),
+            CertificateKind.UntrustedIssuer => untrusted.Issue(key.Host),
+            _ => Authority.Issue(key.Host),
+        }));
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -27,7 +27,7 @@ public sealed class TestCertificateAuthority : IDisposable
     /// <summary>A leaf for <paramref name="dnsName"/>; defaults: valid from yesterday for a year.</summary>
     public X509Certificate2 Issue(string dnsName, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
-        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={dnsName}", leafKey, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(dnsName);
@@ -41,8 +41,7 @@ public sealed class TestCertificateAuthority : IDisposable
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
         using var issued = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(key), from, to, serial);
-        using var withKey = issued.CopyWithPrivateKey(leafKey);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        return issued.CopyWithPrivateKey(leafKey);
     }
 
     public void WritePemFile(string path) => File.WriteAllText(path, Root.ExportCertificatePem());

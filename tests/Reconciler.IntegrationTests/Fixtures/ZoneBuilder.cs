@@ -10,6 +10,7 @@ namespace Reconciler.IntegrationTests.Fixtures;
 public sealed class ZoneBuilder(string origin)
 {
     private readonly StringBuilder records = new();
+    private (string Host, string Address)[] nameServers = [];
 
     public string Origin { get; } = origin.TrimEnd('.');
 
@@ -39,6 +40,13 @@ public sealed class ZoneBuilder(string origin)
     public ZoneBuilder Tlsa(string name, int usage, int selector, int matching, string hex) =>
         Add(name, "TLSA", $"{usage} {selector} {matching} {hex}");
 
+    /// <summary>Replaces the default NS (ns.origin at 127.0.0.1) with these hosts under the origin and their addresses.</summary>
+    public ZoneBuilder NameServers(params (string Host, string Address)[] servers)
+    {
+        nameServers = servers;
+        return this;
+    }
+
     public ZoneBuilder Broken()
     {
         IsBroken = true;
@@ -52,7 +60,9 @@ public sealed class ZoneBuilder(string origin)
             return "this is not a zone file\n";
         }
 
-        return $"$ORIGIN {Origin}.\n$TTL 300\n@ SOA ns.{Origin}. hostmaster.{Origin}. 1 3600 600 86400 300\n@ NS ns.{Origin}.\nns A 127.0.0.1\n{records}";
+        var servers = nameServers.Length > 0 ? nameServers : [("ns", "127.0.0.1")];
+        var ns = string.Concat(servers.Select(s => $"@ NS {s.Host}.{Origin}.\n{s.Host} A {s.Address}\n"));
+        return $"$ORIGIN {Origin}.\n$TTL 300\n@ SOA {servers[0].Host}.{Origin}. hostmaster.{Origin}. 1 3600 600 86400 300\n{ns}{records}";
     }
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

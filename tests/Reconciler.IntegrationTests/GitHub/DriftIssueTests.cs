@@ -67,6 +67,19 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
     }
 
     [Fact]
+    public async Task Editing_keeps_labels_a_person_added()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        _gh.AddLabelByHand(Assert.Single(_gh.Issues()).Number, "team-mail");
+
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example", Mismatch("a.example", actual: "v=DMARC1; p=quarantine"))), false, default);
+
+        var issue = Assert.Single(_gh.Issues());
+        Assert.Contains("quarantine", issue.Body, StringComparison.Ordinal);
+        Assert.Equal(["mail-auth-drift", "team-mail"], issue.Labels.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Message_only_change_keeps_the_fingerprint_and_writes_nothing()
     {
         await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
@@ -175,6 +188,46 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
 
         Assert.Equal(1, OpenIssuesFor(_gh, "a.example"));
         Assert.Equal(1, OpenIssuesFor(_gh, "b.example"));
+    }
+
+    [Fact]
+    public async Task Reporters_that_both_created_an_issue_close_the_higher_one_as_duplicate()
+    {
+        using var barrier = new Barrier(2);
+        var input = Input(_sha, Drift("a.example"));
+
+        var results = await Task.WhenAll(
+            new GitHubReporter(BarrierPort.Create(Port(_gh), barrier)).ReportAsync(input, false, default),
+            new GitHubReporter(BarrierPort.Create(Port(_gh), barrier)).ReportAsync(input, false, default));
+
+        Assert.Equal(2, results.Count(r => r.Actions.Any(a => a.Verb == "create-issue")));
+        var issues = _gh.Issues().OrderBy(i => i.Number).ToList();
+        Assert.Equal(2, issues.Count);
+        Assert.Equal(("open", "closed"), (issues[0].State, issues[1].State));
+        Assert.Contains(_gh.CommentsOf(issues[1].Number), c => c.Body == $"Duplicate of #{issues[0].Number}.");
+    }
+
+    [Fact]
+    public async Task Issue_deleted_by_hand_is_created_again_once()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        _gh.DeleteIssue(Assert.Single(_gh.Issues()).Number);
+
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+
+        Assert.Single(_gh.OpenIssues());
+    }
+
+    [Fact]
+    public async Task Issue_closed_by_hand_while_still_drifting_is_reopened()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        _gh.CloseIssueByHand(Assert.Single(_gh.Issues()).Number);
+
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+
+        Assert.Equal("open", Assert.Single(_gh.Issues()).State);
     }
 
     [Fact]

@@ -157,4 +157,32 @@ public sealed class IdBumpPullRequestTests : IClassFixture<FakeGitHubFixture>
         Assert.Equal(["create-label", "create-issue", "update-file", "create-branch", "create-pr", "set-status"], result.Actions.Select(a => a.Verb));
         Assert.DoesNotContain(Branch, _gh.BranchNames());
     }
+
+    [Fact]
+    public async Task After_the_PR_is_merged_by_hand_the_next_in_sync_run_writes_nothing_but_the_status()
+    {
+        await Reporter(_gh).ReportAsync(Input(_sha, Bump("20261128204200")), false, default);
+        _gh.MergePull(Assert.Single(_gh.Pulls()).Number);
+        var merged = _gh.CommitAt("main")!.Sha;
+        Assert.Contains("20261128204200", _gh.FilesAt("main")["domains/a.example.yaml"], StringComparison.Ordinal);
+        _gh.ResetCounters();
+
+        var result = await Reporter(_gh).ReportAsync(Input(merged, InSync("a.example"), InSync("b.example")), false, default);
+
+        Assert.Equal(["comment", "close-issue", "set-status"], result.Actions.Select(a => a.Verb));
+        Assert.True(Assert.Single(_gh.Pulls()).Merged);
+    }
+
+    [Fact]
+    public async Task Racing_reporters_end_with_one_branch_and_one_PR()
+    {
+        var input = Input(_sha, Bump("20261128204200"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Reporter(_gh).ReportAsync(input, false, default)));
+
+        Assert.All(results, r => Assert.Empty(r.Errors));
+        Assert.Single(_gh.BranchNames(), b => b.StartsWith("reconciler/", StringComparison.Ordinal));
+        Assert.Single(_gh.Pulls(), p => p.State == "open");
+        Assert.Contains("20261128204200", _gh.FilesAt(Branch)["domains/a.example.yaml"], StringComparison.Ordinal);
+    }
 }

@@ -11,7 +11,7 @@ public class ValidateCliTests
     {
         var (exit, output, error) = Cli.Run("validate", "--repo", Examples);
         Assert.True(exit == 0, output + error);
-        Assert.Contains("domains/exchangelabs.nl.yaml:17:8: warning: dmarc: 'pct'", output, StringComparison.Ordinal);
+        Assert.Contains("domains/exchangelabs.nl.yaml:18:8: warning: dmarc: 'pct'", output, StringComparison.Ordinal);
         Assert.Contains("4 valid domain(s), 0 invalid; 0 error(s), 1 warning(s)", error, StringComparison.Ordinal);
     }
 
@@ -59,5 +59,15 @@ public class ValidateCliTests
         Assert.Equal(1, exit);
         Assert.Equal("", output);
         Assert.Contains("alpha.example is invalid", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_repeated_domains_in_repository_order()
+    {
+        var (exit, output, error) = Cli.Run("render", "--repo", Examples, "--domain", "oud-merk.nl", "--domain", "kantoorpost.nl");
+        Assert.True(exit == 0, error);
+        var headers = output.Split('\n').Where(l => l.StartsWith("; ", StringComparison.Ordinal) && !l.Contains(':', StringComparison.Ordinal)).ToList();
+        Assert.Equal(["; kantoorpost.nl", "; oud-merk.nl"], headers);
+        Assert.Contains("_dmarc.oud-merk.nl.\t3600\tIN\tTXT\t\"v=DMARC1; p=reject; sp=reject; np=reject; adkim=s; rua=mailto:dmarcreports@exchange2019.nl\"", output, StringComparison.Ordinal);
     }
 }

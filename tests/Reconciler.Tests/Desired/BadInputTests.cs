@@ -101,3 +101,28 @@ public class BadInputTests
         Assert.Single(state.Invalid);
     }
 }
+
+public class SizeLimitTests
+{
+    [Fact]
+    public void Huge_lists_and_maps_are_refused_quickly()
+    {
+        var mx = string.Concat(Enumerable.Range(0, 20000).Select(i => $"  - {{ preference: 1, host: h{i}.example.com }}\n"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var state = Load.Domain("mx:\n" + mx);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Load.At(state, $"{Load.File}:3:3", "this list or map has more than 1000 entries");
+
+        var keys = string.Concat(Enumerable.Range(0, 30000).Select(i => $"  s{i}: {{ absent: true }}\n"));
+        Load.At(Load.Domain("dkim:\n" + keys), $"{Load.File}:3:3", "more than 1000 entries");
+    }
+
+    [Fact]
+    public void A_thousand_entries_are_fine()
+    {
+        var keys = string.Concat(Enumerable.Range(0, 1000).Select(i => $"  s{i}: {{ absent: true }}\n"));
+        var state = Load.Domain("dkim:\n" + keys);
+        Load.NoErrors(state);
+        Assert.Equal(1000, Assert.Single(state.Domains).Dkim!.Count);
+    }
+}

@@ -122,4 +122,13 @@ public class MtaStsPolicyTests
         Assert.False(a.SemanticEquals(a with { Mx = ["a.example.com"] }));
         Assert.False(a.SemanticEquals(a with { Mx = ["a.example.com", "b.example.com"] }));
     }
+
+    [Fact]
+    public void SemanticEquals_ignores_mx_patterns_when_both_policies_are_in_mode_none()
+    {
+        var declared = new MtaStsPolicy(MtaStsMode.None, 86400, ["mx1.example.com"]);
+        Assert.True(declared.SemanticEquals(new MtaStsPolicy(MtaStsMode.None, 86400, [])));
+        Assert.False(declared.SemanticEquals(new MtaStsPolicy(MtaStsMode.None, 3600, [])));
+        Assert.False(declared.SemanticEquals(new MtaStsPolicy(MtaStsMode.Testing, 86400, [])));
+    }
 }

@@ -9,13 +9,15 @@ namespace Reconciler.Desired.Yaml;
 /// <summary>
 /// Reads one YAML file into a <see cref="YamlNode"/> tree at the event level, so every node keeps its
 /// position. Bounded: files over <see cref="MaxBytes"/> are refused before parsing, aliases are refused
-/// (no expansion, so no alias bombs), nesting deeper than <see cref="MaxDepth"/> stops the read, and
+/// (no expansion, so no alias bombs), nesting deeper than <see cref="MaxDepth"/> or a list or map with more
+/// than <see cref="MaxEntries"/> entries stops the read (bounding every check that compares entries), and
 /// exactly one document is allowed. Never throws for bad input: problems go to the diagnostics.
 /// </summary>
 internal static class YamlTreeReader
 {
     public const int MaxBytes = 1024 * 1024;
     public const int MaxDepth = 32;
+    public const int MaxEntries = 1000;
 
     public static YamlNode? Read(string file, byte[] content, DiagnosticBag diagnostics)
     {
@@ -40,7 +42,7 @@ internal static class YamlTreeReader
             diagnostics.Error(file, ToInt(e.Start.Line), ToInt(e.Start.Column), $"malformed YAML: {StripMark(e.Message)}");
             return null;
         }
-        catch (TooDeepException e)
+        catch (LimitException e)
         {
             diagnostics.Add(e.Node);
             return null;
@@ -126,7 +128,7 @@ internal static class YamlTreeReader
         var start = parser.Current!;
         if (depth > MaxDepth)
         {
-            throw new TooDeepException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
+            throw new LimitException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
                 $"nesting is deeper than {MaxDepth} levels; config files are at most a few levels deep"));
         }
 
@@ -138,6 +140,7 @@ internal static class YamlTreeReader
                 if (ReadNode(file, parser, diagnostics, depth + 1) is { } item)
                 {
                     items.Add(item);
+                    CheckEntries(file, items.Count, start);
                 }
             }
 
@@ -151,6 +154,7 @@ internal static class YamlTreeReader
     private static YamlMapping ReadMapping(string file, Parser parser, DiagnosticBag diagnostics, int depth, ParsingEvent start)
     {
         var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
+        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
         while (!parser.TryConsume<MappingEnd>(out _))
         {
             var keyNode = ReadNode(file, parser, diagnostics, depth + 1);
@@ -166,14 +170,15 @@ internal static class YamlTreeReader
                 continue;
             }
 
-            var first = entries.FirstOrDefault(e => e.Key.Value == key.Value).Key;
-            if (first is not null)
+            if (seen.TryGetValue(key.Value, out var first))
             {
                 diagnostics.Error(key, $"duplicate key '{key.Value}' (first at {first.Line}:{first.Column}); each key may appear once");
                 continue;
             }
 
+            seen.Add(key.Value, key);
             entries.Add(new(key, value));
+            CheckEntries(file, entries.Count, start);
         }
 
         return new YamlMapping(file, ToInt(start.Start.Line), ToInt(start.Start.Column), entries);
@@ -188,7 +193,16 @@ internal static class YamlTreeReader
         return message.StartsWith("(Line", StringComparison.Ordinal) && index >= 0 ? message[(index + 3)..] : message;
     }
 
-    private sealed class TooDeepException(Diagnostic node) : Exception(node.Message)
+    private static void CheckEntries(string file, int count, ParsingEvent start)
+    {
+        if (count > MaxEntries)
+        {
+            throw new LimitException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
+                $"this list or map has more than {MaxEntries} entries; a config file needs far fewer"));
+        }
+    }
+
+    private sealed class LimitException(Diagnostic node) : Exception(node.Message)
     {
         public Diagnostic Node { get; } = node;
     }

@@ -84,8 +84,18 @@ internal static class IdBumpReporter
                 async () => commit = await ctx.Port.CreateCommitAsync(configHead, files, message, ct).ConfigureAwait(false)).ConfigureAwait(false);
             if (branchHead is null)
             {
-                await ctx.DoAsync("create-branch", branch, $"at {commit} on {input.ConfigBranch}",
-                    () => ctx.Port.CreateBranchAsync(branch, commit, ct)).ConfigureAwait(false);
+                await ctx.DoAsync("create-branch", branch, $"at {commit} on {input.ConfigBranch}", async () =>
+                {
+                    try
+                    {
+                        await ctx.Port.CreateBranchAsync(branch, commit, ct).ConfigureAwait(false);
+                    }
+                    catch (GitHubApiException ex) when (ex.IsValidation)
+                    {
+                        // Another replica created it a moment ago with the same content: take it over.
+                        await ctx.Port.UpdateBranchAsync(branch, commit, force: true, ct).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
             }
             else
             {

@@ -48,8 +48,10 @@ public static class IdLineEditor
             return new IdEdit(null, $"mta_sts.id at line {scalar.Start.Line} is a {scalar.Style} scalar; only plain or quoted ids can be edited");
         }
 
-        var start = (int)scalar.Start.Index;
-        var end = (int)scalar.End.Index;
+        // The parser never sees a leading byte order mark (see Locate), so positions shift by one.
+        var bom = yaml.StartsWith('\uFEFF') ? 1 : 0;
+        var start = (int)scalar.Start.Index + bom;
+        var end = (int)scalar.End.Index + bom;
         if (start < 0 || end > yaml.Length || end < start)
         {
             return new IdEdit(null, "mta_sts.id has no usable position in the file");
@@ -63,7 +65,7 @@ public static class IdLineEditor
         error = null;
         try
         {
-            var parser = new Parser(new StringReader(yaml));
+            var parser = new Parser(new StringReader(yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml));
             parser.Consume<StreamStart>();
             if (!parser.TryConsume<DocumentStart>(out _) || !parser.TryConsume<MappingStart>(out _))
             {

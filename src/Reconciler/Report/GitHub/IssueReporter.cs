@@ -22,6 +22,7 @@ internal static class IssueReporter
         var invalid = input.Invalid.Select(i => i.Domain).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var declared = input.DeclaredDomains.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var planned = input.Plan.Domains.ToDictionary(d => d.Domain, StringComparer.OrdinalIgnoreCase);
+        var created = new List<(string Domain, GhIssue Issue)>();
 
         foreach (var plan in input.Plan.Domains)
         {
@@ -38,7 +39,11 @@ internal static class IssueReporter
                             labelChecked = true;
                         }
 
-                        await DriftAsync(ctx, plan, open, existing, login, ct).ConfigureAwait(false);
+                        if (await DriftAsync(ctx, plan, open, existing, ct).ConfigureAwait(false) is { } fresh)
+                        {
+                            created.Add((plan.Domain, fresh));
+                        }
+
                         break;
                     case DomainStatus.InSync when open is not null:
                         await CloseAsync(ctx, plan.Domain, open, "The reconciler finds this domain in sync again; closing.", ct).ConfigureAwait(false);
@@ -51,6 +56,11 @@ internal static class IssueReporter
                         break;
                 }
             }).ConfigureAwait(false);
+        }
+
+        if (created.Count > 0)
+        {
+            await Guard(ctx, "issues", () => ResolveRacesAsync(ctx, created, login, ct)).ConfigureAwait(false);
         }
 
         foreach (var (domain, list) in byDomain.Where(kv => !planned.ContainsKey(kv.Key)))
@@ -89,7 +99,8 @@ internal static class IssueReporter
         }
     }
 
-    private static async Task DriftAsync(ReportContext ctx, DomainPlan plan, GhIssue? open, List<GhIssue> existing, string login, CancellationToken ct)
+    /// <summary>Creates, edits or reopens the domain's issue; returns the issue when it created one.</summary>
+    private static async Task<GhIssue?> DriftAsync(ReportContext ctx, DomainPlan plan, GhIssue? open, List<GhIssue> existing, CancellationToken ct)
     {
         var fp = DriftMarker.Fingerprint(plan.Findings);
         var body = Body(plan, fp);
@@ -102,7 +113,7 @@ internal static class IssueReporter
                     () => ctx.Port.EditIssueAsync(open.Number, new GhEdit(title, body), ct)).ConfigureAwait(false);
             }
 
-            return;
+            return null;
         }
 
         if (existing.Count > 0)
@@ -110,33 +121,33 @@ internal static class IssueReporter
             var last = existing[^1];
             await ctx.DoAsync("reopen-issue", $"#{last.Number}", $"{plan.Domain} drifts again (fp={fp})",
                 () => ctx.Port.EditIssueAsync(last.Number, new GhEdit(title, body, Open: true), ct)).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         GhIssue? created = null;
         await ctx.DoAsync("create-issue", plan.Domain, $"{title} (fp={fp}, {plan.Findings.Count} findings)",
             async () => created = await ctx.Port.CreateIssueAsync(title, body, [DriftMarker.Label], ct).ConfigureAwait(false)).ConfigureAwait(false);
-        if (created is not null)
-        {
-            await ResolveRaceAsync(ctx, plan.Domain, created, login, ct).ConfigureAwait(false);
-        }
+        return created;
     }
 
     /// <summary>
     /// Another replica may have created the same issue at the same time: the lowest number wins,
     /// so the creator of a higher one closes its own.
     /// </summary>
-    private static async Task ResolveRaceAsync(ReportContext ctx, string domain, GhIssue created, string login, CancellationToken ct)
+    private static async Task ResolveRacesAsync(ReportContext ctx, List<(string Domain, GhIssue Issue)> created, string login, CancellationToken ct)
     {
         var again = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, ct).ConfigureAwait(false);
-        var lower = again
-            .Where(i => i.Open && i.Number < created.Number
-                && string.Equals(DriftMarker.Parse(i.Body)?.Domain, domain, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(i => i.Number)
-            .FirstOrDefault();
-        if (lower is not null)
+        foreach (var (domain, issue) in created)
         {
-            await CloseAsync(ctx, domain, created, $"Duplicate of #{lower.Number}.", ct).ConfigureAwait(false);
+            var lower = again
+                .Where(i => i.Open && i.Number < issue.Number
+                    && string.Equals(DriftMarker.Parse(i.Body)?.Domain, domain, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(i => i.Number)
+                .FirstOrDefault();
+            if (lower is not null)
+            {
+                await CloseAsync(ctx, domain, issue, $"Duplicate of #{lower.Number}.", ct).ConfigureAwait(false);
+            }
         }
     }
 

@@ -64,7 +64,11 @@ public sealed class OctokitGitHubPort : IGitHubPort
     public Task<GhIssue> EditIssueAsync(int number, GhEdit edit, CancellationToken ct) =>
         Call(async () =>
         {
-            var update = new IssueUpdate { Title = edit.Title, Body = edit.Body };
+            // IssueUpdate always sends a milestone; start from the issue so a person's milestone,
+            // labels and assignees survive the edit.
+            var update = (await _client.Issue.Get(Owner, Repo, number).ConfigureAwait(false)).ToUpdate();
+            update.Title = edit.Title ?? update.Title;
+            update.Body = edit.Body ?? update.Body;
             if (edit.Open is { } open)
             {
                 update.State = open ? ItemState.Open : ItemState.Closed;

@@ -62,7 +62,7 @@ public static class MarkdownText
     {
         var body = Bound(CleanBlock(text ?? string.Empty), maxLength);
         var fence = new string('`', Math.Max(3, LongestRun(body, '`') + 1));
-        var safeInfo = new string(info.Where(char.IsAsciiLetterOrDigit).ToArray());
+        var safeInfo = new string(info.TakeWhile(char.IsAsciiLetterOrDigit).ToArray());
         return $"{fence}{safeInfo}\n{body}\n{fence}";
     }
 

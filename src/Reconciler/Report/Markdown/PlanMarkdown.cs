@@ -16,6 +16,10 @@ public static class PlanMarkdown
         @"(?<rec>\S+\.?\s+(?:\d+\s+)?(?:IN\s+)?(?:TXT|MX|CNAME|TLSA)\s+\S.*)$",
         RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
+    private static readonly Regex ZoneLine = new(
+        @"^\S+\s+(?:\d+\s+)?(?:IN\s+)?(?:TXT|MX|CNAME|TLSA|NS)\s+\S",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
     public static string StatusText(DomainStatus status) => status switch
     {
         DomainStatus.InSync => "in-sync",
@@ -125,25 +129,60 @@ public static class PlanMarkdown
         return sb.ToString();
     }
 
-    /// <summary>A fix step: its first line as prose; the record(s) it names, verbatim, in a code block.</summary>
+    /// <summary>
+    /// A fix step: its first line as prose; then record lines (zone-file lines, TXT continuations,
+    /// policy bodies) verbatim in code blocks, and any further prose lines escaped between them.
+    /// </summary>
     public static void AppendStep(StringBuilder sb, string step, int limit = MarkdownText.DefaultBlockLength)
     {
-        var normalized = step.Replace("\r\n", "\n", StringComparison.Ordinal);
-        var newline = normalized.IndexOf('\n', StringComparison.Ordinal);
-        if (newline >= 0)
+        var lines = step.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        sb.Append(MarkdownText.Inline(lines[0], 1000)).Append("\n\n");
+        if (lines.Length == 1)
         {
-            sb.Append(MarkdownText.Inline(normalized[..newline], 1000)).Append("\n\n");
-            sb.Append(MarkdownText.CodeBlock(normalized[(newline + 1)..], maxLength: limit)).Append("\n\n");
+            var record = RecordInStep.Match(lines[0]);
+            if (record.Success)
+            {
+                sb.Append(MarkdownText.CodeBlock(record.Groups["rec"].Value, maxLength: limit)).Append("\n\n");
+            }
+
             return;
         }
 
-        sb.Append(MarkdownText.Inline(normalized, 1000)).Append("\n\n");
-        var record = RecordInStep.Match(normalized);
-        if (record.Success)
+        var code = new List<string>();
+        foreach (var line in lines.Skip(1))
         {
-            sb.Append(MarkdownText.CodeBlock(record.Groups["rec"].Value, maxLength: limit)).Append("\n\n");
+            if (line.Trim().Length == 0 || IsProse(line))
+            {
+                Flush(sb, code, limit);
+                if (line.Trim().Length > 0)
+                {
+                    sb.Append(MarkdownText.Inline(line, 1000)).Append("\n\n");
+                }
+            }
+            else
+            {
+                code.Add(line);
+            }
+        }
+
+        Flush(sb, code, limit);
+    }
+
+    private static void Flush(StringBuilder sb, List<string> code, int limit)
+    {
+        if (code.Count > 0)
+        {
+            sb.Append(MarkdownText.CodeBlock(string.Join('\n', code), maxLength: limit)).Append("\n\n");
+            code.Clear();
         }
     }
+
+    /// <summary>A sentence rather than a record: several words, no tab, not indented, not a zone line.</summary>
+    private static bool IsProse(string line) =>
+        !line.Contains('\t', StringComparison.Ordinal)
+        && !char.IsWhiteSpace(line[0]) && line[0] is not ('"' or '(' or ')')
+        && line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 4
+        && !ZoneLine.IsMatch(line);
 
     private static string Cell(string? value) => value is null ? "—" : MarkdownText.Inline(value);
 
