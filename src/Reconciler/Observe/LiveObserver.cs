@@ -14,6 +14,8 @@ public sealed class LiveObserver : IDisposable
     private readonly LiveObserverOptions options;
     private readonly LookupClient client;
     private readonly PolicyFetcher fetcher;
+    private readonly PolicyCache policies;
+    private readonly TimeProvider time;
     private readonly ObserveCounters counters = new();
     private readonly ConcurrentDictionary<IPEndPoint, LookupClient> serverClients = new();
 
@@ -23,7 +25,10 @@ public sealed class LiveObserver : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         this.options = options;
         client = DnsLookup.CreateClient(options.Resolvers, options.Timeout, options.DnsRetries, recursion: true);
-        fetcher = new PolicyFetcher(options, time ?? TimeProvider.System, counters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PolicyCadence, TimeSpan.Zero);
+        this.time = time ?? TimeProvider.System;
+        fetcher = new PolicyFetcher(options, this.time, counters);
+        policies = new PolicyCache(this.time, options.PolicyCadence);
     }
 
     /// <summary>DNS queries sent so far (memoised repeats not counted).</summary>
@@ -31,6 +36,9 @@ public sealed class LiveObserver : IDisposable
 
     /// <summary>Policy fetch attempts made so far (a retry counts).</summary>
     public long HttpsFetches => counters.HttpsFetches;
+
+    /// <summary>Domains whose last good policy is kept for the next runs (see <see cref="LiveObserverOptions.PolicyCadence"/>).</summary>
+    public int CachedPolicies => policies.Count;
 
     public Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
@@ -41,6 +49,7 @@ public sealed class LiveObserver : IDisposable
     public async Task<IReadOnlyList<LiveDomain>> ObserveAllAsync(IReadOnlyList<DomainSpec> specs, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(specs);
+        policies.Prune();
         var run = NewRun();
         var results = new LiveDomain[specs.Count];
         await Parallel.ForEachAsync(
@@ -56,7 +65,7 @@ public sealed class LiveObserver : IDisposable
     {
         var memo = new ConcurrentDictionary<(string, string, QueryType), Task<RawAnswer>>();
         var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
-        return new ObserveRun(resolver, fetcher, options, endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo));
+        return new ObserveRun(resolver, fetcher, options, endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo), policies, time);
     }
 
     private LookupClient ServerClient(IPEndPoint endPoint) =>

@@ -9,13 +9,14 @@ namespace Reconciler.Observe;
 /// One observation run: the resolver seam with its per-run memo, the policy fetcher and, with
 /// --authoritative, one recursion-off lookup per NS server address (sharing the memo).
 /// </summary>
-internal sealed class ObserveRun(DnsLookup resolver, PolicyFetcher fetcher, LiveObserverOptions options, Func<IPEndPoint, DnsLookup> serverLookup)
+internal sealed class ObserveRun(
+    DnsLookup resolver, PolicyFetcher fetcher, LiveObserverOptions options, Func<IPEndPoint, DnsLookup> serverLookup, PolicyCache? cache = null, TimeProvider? time = null)
 {
     public async Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
         if (!options.Authoritative)
         {
-            return await new DomainObservation(resolver, fetcher).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await new DomainObservation(resolver, fetcher, cache, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         }
 
         var authoritative = new AuthoritativeServers(resolver, serverLookup, options.AuthoritativePort);
@@ -23,12 +24,12 @@ internal sealed class ObserveRun(DnsLookup resolver, PolicyFetcher fetcher, Live
         if (found is not { } zone)
         {
             // No NS servers could be found: the resolver's view is the observation.
-            return await new DomainObservation(resolver, fetcher).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await new DomainObservation(resolver, fetcher, cache, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         }
 
         var questions = new ConcurrentQueue<(string Name, QueryType Type)>();
         var first = serverLookup(zone.Servers[0].EndPoint).ForZone(zone.Zone, resolver, questions);
-        var live = await new DomainObservation(first, fetcher).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        var live = await new DomainObservation(first, fetcher, cache, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         if (zone.Servers.Count < 2)
         {
             return live;
