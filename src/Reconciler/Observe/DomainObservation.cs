@@ -4,7 +4,7 @@ using Reconciler.Records;
 namespace Reconciler.Observe;
 
 /// <summary>Observes one domain through one DNS seam; every lookup of the domain runs concurrently.</summary>
-internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, PolicyCache? cache = null, TimeProvider? time = null)
+internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, PolicyCache? cache = null, long run = 0, TimeProvider? time = null)
 {
     public async Task<LiveDomain> ObserveAsync(DomainSpec spec, IReadOnlyList<NsDisagreement> disagreements, CancellationToken ct)
     {
@@ -126,7 +126,7 @@ internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, Po
         if (cache is not null)
         {
             key = PolicyCache.Key(await mtaStsTxt.ConfigureAwait(false), await mx.ConfigureAwait(false), declared, found.Value);
-            if (cache.TryGet(domain, key, out var cached))
+            if (cache.TryGet(domain, key, run, out var cached))
             {
                 return cached;
             }
@@ -137,7 +137,7 @@ internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, Po
         var policy = new PolicyObservation(addresses, fetches);
         if (key is not null)
         {
-            cache!.Store(domain, key, fetchedAt, policy);
+            cache!.Store(domain, key, run, fetchedAt, policy);
         }
 
         return policy;

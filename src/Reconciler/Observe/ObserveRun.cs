@@ -12,11 +12,13 @@ namespace Reconciler.Observe;
 internal sealed class ObserveRun(
     DnsLookup resolver, PolicyFetcher fetcher, LiveObserverOptions options, Func<IPEndPoint, DnsLookup> serverLookup, PolicyCache? cache = null, TimeProvider? time = null)
 {
+    private readonly long run = cache?.BeginRun() ?? 0;
+
     public async Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
         if (!options.Authoritative)
         {
-            return await new DomainObservation(resolver, fetcher, cache, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await new DomainObservation(resolver, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         }
 
         var authoritative = new AuthoritativeServers(resolver, serverLookup, options.AuthoritativePort);
@@ -24,12 +26,12 @@ internal sealed class ObserveRun(
         if (found is not { } zone)
         {
             // No NS servers could be found: the resolver's view is the observation.
-            return await new DomainObservation(resolver, fetcher, cache, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await new DomainObservation(resolver, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         }
 
         var questions = new ConcurrentQueue<(string Name, QueryType Type)>();
         var first = serverLookup(zone.Servers[0].EndPoint).ForZone(zone.Zone, resolver, questions);
-        var live = await new DomainObservation(first, fetcher, cache, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        var live = await new DomainObservation(first, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         if (zone.Servers.Count < 2)
         {
             return live;

@@ -11,20 +11,25 @@ namespace Reconciler.Observe;
 /// things it depends on are unchanged (the live <c>_mta-sts</c> TXT and so its id, the live MX set,
 /// the declared policy and the policy host's addresses) and <see cref="Cadence"/> has not elapsed.
 /// DNS is still asked every cycle: only the TLS fetch is skipped. Only observations where every
-/// address answered 200 with a policy are kept; anything else is fetched again next time.
+/// address answered 200 with a policy are kept; anything else is fetched again next time. An entry
+/// serves later runs only (<see cref="BeginRun"/>), never the run that stored it.
 /// </summary>
 internal sealed class PolicyCache(TimeProvider time, TimeSpan cadence)
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private long run;
 
     public TimeSpan Cadence { get; } = cadence;
 
     public int Count => entries.Count;
 
-    /// <summary>The cached observation of <paramref name="domain"/> when its key is unchanged and it is fresh.</summary>
-    public bool TryGet(string domain, string key, out PolicyObservation policy)
+    /// <summary>Starts a run: entries stored from now on serve only runs begun after this one.</summary>
+    public long BeginRun() => Interlocked.Increment(ref run);
+
+    /// <summary>The cached observation of <paramref name="domain"/> when its key is unchanged, it is fresh and from an earlier run.</summary>
+    public bool TryGet(string domain, string key, long currentRun, out PolicyObservation policy)
     {
-        if (entries.TryGetValue(domain, out var entry) && entry.Key == key && time.GetUtcNow() - entry.FetchedAt < Cadence)
+        if (entries.TryGetValue(domain, out var entry) && entry.Run < currentRun && entry.Key == key && time.GetUtcNow() - entry.FetchedAt < Cadence)
         {
             policy = entry.Policy;
             return true;
@@ -35,11 +40,11 @@ internal sealed class PolicyCache(TimeProvider time, TimeSpan cadence)
     }
 
     /// <summary>Keeps <paramref name="policy"/> when every fetch succeeded; forgets the domain otherwise.</summary>
-    public void Store(string domain, string key, DateTimeOffset fetchedAt, PolicyObservation policy)
+    public void Store(string domain, string key, long currentRun, DateTimeOffset fetchedAt, PolicyObservation policy)
     {
         if (Cadence > TimeSpan.Zero && policy.Fetches.Count > 0 && policy.Fetches.All(f => f.Status == PolicyFetchStatus.Ok))
         {
-            entries[domain] = new Entry(key, fetchedAt, policy);
+            entries[domain] = new Entry(key, currentRun, fetchedAt, policy);
         }
         else
         {
@@ -117,5 +122,5 @@ internal sealed class PolicyCache(TimeProvider time, TimeSpan cadence)
         }
     }
 
-    private sealed record Entry(string Key, DateTimeOffset FetchedAt, PolicyObservation Policy);
+    private sealed record Entry(string Key, long Run, DateTimeOffset FetchedAt, PolicyObservation Policy);
 }

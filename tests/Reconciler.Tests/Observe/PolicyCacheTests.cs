@@ -20,14 +20,26 @@ public sealed class PolicyCacheTests
     {
         var cache = new PolicyCache(time, TimeSpan.FromHours(1));
         var key = PolicyCache.Key(Txt, Mx, Declared, Addresses);
-        cache.Store("example.com", key, time.GetUtcNow(), Good());
+        cache.Store("example.com", key, 1, time.GetUtcNow(), Good());
 
         time.Advance(TimeSpan.FromMinutes(59));
-        Assert.True(cache.TryGet("example.com", key, out var cached));
+        Assert.True(cache.TryGet("example.com", key, 2, out var cached));
         Assert.Equal("192.0.2.1", cached.Fetches[0].Address);
 
         time.Advance(TimeSpan.FromMinutes(1));
-        Assert.False(cache.TryGet("example.com", key, out _));
+        Assert.False(cache.TryGet("example.com", key, 2, out _));
+    }
+
+    [Fact]
+    public void An_entry_never_serves_the_run_that_stored_it()
+    {
+        var cache = new PolicyCache(time, TimeSpan.FromHours(1));
+        var first = cache.BeginRun();
+        var key = PolicyCache.Key(Txt, Mx, Declared, Addresses);
+        cache.Store("example.com", key, first, time.GetUtcNow(), Good());
+
+        Assert.False(cache.TryGet("example.com", key, first, out _));
+        Assert.True(cache.TryGet("example.com", key, cache.BeginRun(), out _));
     }
 
     [Fact]
@@ -37,10 +49,10 @@ public sealed class PolicyCacheTests
         var key = PolicyCache.Key(Txt, Mx, Declared, Addresses);
         var started = time.GetUtcNow();
         time.Advance(TimeSpan.FromMinutes(30));
-        cache.Store("example.com", key, started, Good());
+        cache.Store("example.com", key, 1, started, Good());
 
         time.Advance(TimeSpan.FromMinutes(30));
-        Assert.False(cache.TryGet("example.com", key, out _));
+        Assert.False(cache.TryGet("example.com", key, 2, out _));
     }
 
     [Fact]
@@ -90,10 +102,10 @@ public sealed class PolicyCacheTests
     public void A_key_change_misses_even_within_the_cadence()
     {
         var cache = new PolicyCache(time, TimeSpan.FromHours(1));
-        cache.Store("example.com", PolicyCache.Key(Txt, Mx, Declared, Addresses), time.GetUtcNow(), Good());
+        cache.Store("example.com", PolicyCache.Key(Txt, Mx, Declared, Addresses), 1, time.GetUtcNow(), Good());
         var bumped = PolicyCache.Key(new Found<IReadOnlyList<string>>(["v=STSv1; id=20260303000000"]), Mx, Declared, Addresses);
 
-        Assert.False(cache.TryGet("example.com", bumped, out _));
+        Assert.False(cache.TryGet("example.com", bumped, 2, out _));
     }
 
     [Theory]
@@ -103,13 +115,13 @@ public sealed class PolicyCacheTests
     {
         var cache = new PolicyCache(time, TimeSpan.FromHours(1));
         var key = PolicyCache.Key(Txt, Mx, Declared, Addresses);
-        cache.Store("example.com", key, time.GetUtcNow(), Good());
+        cache.Store("example.com", key, 1, time.GetUtcNow(), Good());
         var failed = new PolicyObservation(new Found<IReadOnlyList<string>>(Addresses),
             [Good().Fetches[0], new PolicyFetch("2001:db8::1", status, PolicyFailure.Timeout, "timeout", null)]);
 
-        cache.Store("example.com", key, time.GetUtcNow(), failed);
+        cache.Store("example.com", key, 1, time.GetUtcNow(), failed);
 
-        Assert.False(cache.TryGet("example.com", key, out _));
+        Assert.False(cache.TryGet("example.com", key, 2, out _));
         Assert.Equal(0, cache.Count);
     }
 
@@ -118,9 +130,9 @@ public sealed class PolicyCacheTests
     {
         var cache = new PolicyCache(time, TimeSpan.Zero);
         var key = PolicyCache.Key(Txt, Mx, Declared, Addresses);
-        cache.Store("example.com", key, time.GetUtcNow(), Good());
+        cache.Store("example.com", key, 1, time.GetUtcNow(), Good());
 
-        Assert.False(cache.TryGet("example.com", key, out _));
+        Assert.False(cache.TryGet("example.com", key, 2, out _));
         Assert.Equal(0, cache.Count);
     }
 
@@ -129,15 +141,15 @@ public sealed class PolicyCacheTests
     {
         var cache = new PolicyCache(time, TimeSpan.FromHours(1));
         var key = PolicyCache.Key(Txt, Mx, Declared, Addresses);
-        cache.Store("old.example", key, time.GetUtcNow(), Good());
+        cache.Store("old.example", key, 1, time.GetUtcNow(), Good());
         time.Advance(TimeSpan.FromMinutes(40));
-        cache.Store("new.example", key, time.GetUtcNow(), Good());
+        cache.Store("new.example", key, 1, time.GetUtcNow(), Good());
         time.Advance(TimeSpan.FromMinutes(20));
 
         cache.Prune();
 
         Assert.Equal(1, cache.Count);
-        Assert.True(cache.TryGet("new.example", key, out _));
+        Assert.True(cache.TryGet("new.example", key, 2, out _));
     }
 
     private static PolicyObservation Good() => new(
