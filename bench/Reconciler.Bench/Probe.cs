@@ -26,13 +26,25 @@ public static class Probe
         Mark("load");
         var specs = skipPolicies ? desired.Domains.Select(d => d with { MtaSts = null }).ToList() : desired.Domains.ToList();
         using var observer = new LiveObserver(new LiveObserverOptions { Resolvers = [dns], PolicyPort = policyPort, CaFile = caFile, Concurrency = concurrency });
-        var live = await observer.ObserveAllAsync(specs, ct);
+        var live = skipPolicies ? [] : await observer.ObserveAllAsync(specs, ct);
         Mark("observe");
         Console.WriteLine($"  {observer.DnsQueries} DNS queries, {observer.HttpsFetches} HTTPS fetches");
         live = await observer.ObserveAllAsync(specs, ct);
         Mark("observe2");
         var plan = ReconcileCycle.Plan(desired, live, TimeProvider.System);
         Mark("plan");
+        var loops = int.Parse(Environment.GetEnvironmentVariable("PROBE_LOOPS") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < loops; i++)
+        {
+            plan = ReconcileCycle.Plan(desired, live, TimeProvider.System);
+            Mark("plan2");
+        }
+
+        for (var i = 0; i < loops; i++)
+        {
+            desired = DesiredStateLoader.Load(repo);
+            Mark("load2");
+        }
         await using (var sink = Stream.Null)
         {
             await PlanJson.WriteAsync(sink, plan, ct);
