@@ -17,7 +17,7 @@ public static class Probe
         void Mark(string stage)
         {
             process.Refresh();
-            Console.WriteLine($"{stage,-12} wall {wall.Elapsed.TotalMilliseconds,8:F0} ms  cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds,8:F0} ms  gc0 {GC.CollectionCount(0)} gc2 {GC.CollectionCount(2)} heap {GC.GetTotalMemory(false) / 1048576} MB");
+            Console.WriteLine($"{stage,-12} wall {wall.Elapsed.TotalMilliseconds,8:F0} ms  cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds,8:F0} ms  gc0 {GC.CollectionCount(0)} gc2 {GC.CollectionCount(2)} heap {GC.GetTotalMemory(false) / 1048576} MB live {(Environment.GetEnvironmentVariable("PROBE_MEM") is null ? 0 : GC.GetTotalMemory(true) / 1048576)} MB rss {Environment.WorkingSet / 1048576} MB");
             wall.Restart();
             cpu = process.TotalProcessorTime;
         }
@@ -25,7 +25,7 @@ public static class Probe
         var desired = DesiredStateLoader.Load(repo);
         Mark("load");
         var specs = skipPolicies ? desired.Domains.Select(d => d with { MtaSts = null }).ToList() : desired.Domains.ToList();
-        using var observer = new LiveObserver(new LiveObserverOptions { Resolvers = [dns], PolicyPort = policyPort, CaFile = caFile, Concurrency = concurrency });
+        var observer = new LiveObserver(new LiveObserverOptions { Resolvers = [dns], PolicyPort = policyPort, CaFile = caFile, Concurrency = concurrency, Timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("PROBE_TIMEOUT") ?? "5", System.Globalization.CultureInfo.InvariantCulture)) });
         var live = skipPolicies ? [] : await observer.ObserveAllAsync(specs, ct);
         Mark("observe");
         Console.WriteLine($"  {observer.DnsQueries} DNS queries, {observer.HttpsFetches} HTTPS fetches");
@@ -51,6 +51,16 @@ public static class Probe
         }
 
         Mark("json");
+        live = [];
+        plan = null;
+        Mark("drop-live");
+        observer.Dispose();
+        observer = null!;
+        desired = null!;
+        specs = null!;
+        Mark("drop-observer");
+        await Task.Delay(6000, ct);
+        Mark("after-6s");
         return 0;
     }
 }

@@ -24,21 +24,33 @@ internal sealed class DnsLookup
     private readonly DnsLookup? outside;
     private readonly string? zone;
     private readonly ConcurrentQueue<(string Name, QueryType Type)>? log;
+    private readonly TimeSpan attemptTimeout;
+    private readonly int retries;
 
+    /// <param name="attemptTimeout">
+    /// When set, bounds each attempt here (with <paramref name="retries"/> more attempts after a timeout)
+    /// and the client is expected to have no timeout of its own: a cancellation source disposed when
+    /// the answer arrives leaves no timer behind, where the client's own timeout keeps every response
+    /// reachable until its timer fires (tens of MB at fleet size).
+    /// </param>
     public DnsLookup(
         IDnsQuery query,
         string servers,
         ObserveCounters counters,
-        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>>? memo = null)
+        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>>? memo = null,
+        TimeSpan? attemptTimeout = null,
+        int retries = 0)
     {
         this.query = query;
         Servers = servers;
         this.counters = counters;
         this.memo = memo ?? new();
+        this.attemptTimeout = attemptTimeout ?? Timeout.InfiniteTimeSpan;
+        this.retries = retries;
     }
 
     private DnsLookup(DnsLookup server, DnsLookup outside, string zone, ConcurrentQueue<(string Name, QueryType Type)>? log)
-        : this(server.query, server.Servers, server.counters, server.memo)
+        : this(server.query, server.Servers, server.counters, server.memo, server.attemptTimeout, server.retries)
     {
         this.outside = outside;
         this.zone = zone;
@@ -48,7 +60,10 @@ internal sealed class DnsLookup
     /// <summary>A readable name of the server set ("127.0.0.1:53", "system resolvers").</summary>
     public string Servers { get; }
 
-    /// <summary>Creates DnsClient's client with the options this project relies on.</summary>
+    /// <summary>
+    /// Creates DnsClient's client with the options this project relies on; pass an infinite
+    /// <paramref name="timeout"/> and no retries when the <see cref="DnsLookup"/> bounds the attempts.
+    /// </summary>
     public static LookupClient CreateClient(IReadOnlyList<IPEndPoint> servers, TimeSpan timeout, int retries, bool recursion)
     {
         var options = servers.Count > 0 ? new LookupClientOptions([.. servers]) : new LookupClientOptions();
@@ -156,7 +171,7 @@ internal sealed class DnsLookup
         IDnsQueryResponse response;
         try
         {
-            response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
+            response = await QueryWithinTimeoutAsync(name, type, ct).ConfigureAwait(false);
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
         {
@@ -189,6 +204,28 @@ internal sealed class DnsLookup
         };
 
         RawAnswer Failed(string reason) => new([], false, reason, Servers);
+    }
+
+    private async Task<IDnsQueryResponse> QueryWithinTimeoutAsync(string name, QueryType type, CancellationToken ct)
+    {
+        if (attemptTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(attemptTimeout);
+            try
+            {
+                return await query.QueryAsync(name, type, QueryClass.IN, limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested && attempt < retries)
+            {
+                // Timed out: try again.
+            }
+        }
     }
 
     private static string CodeName(DnsHeaderResponseCode code) => code switch
