@@ -11,7 +11,7 @@ namespace Reconciler.Observe;
 /// The DNS seam: asks one server set through DnsClient's <see cref="IDnsQuery"/> and turns each
 /// response into Found / Absent (NXDOMAIN, NODATA) / Unknown (anything undecided, with the server
 /// and the reason). CNAME chains are followed here (at most <see cref="MaxCnameHops"/> hops).
-/// Identical queries within one run are sent once: the memo holds the task per
+/// Identical queries within one run are sent once (<see cref="DnsMemo"/>): the memo holds the task per
 /// (server set, name, type) and may be shared by several lookups of one run.
 /// </summary>
 internal sealed class DnsLookup
@@ -19,51 +19,62 @@ internal sealed class DnsLookup
     public const int MaxCnameHops = 8;
 
     private readonly IDnsQuery query;
-    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> memo;
+    private readonly DnsMemo memo;
+    private readonly DnsMemo.Scope? scope;
     private readonly ObserveCounters counters;
     private readonly DnsLookup? outside;
     private readonly string? zone;
     private readonly ConcurrentQueue<(string Name, QueryType Type)>? log;
-    private readonly TimeSpan attemptTimeout;
-    private readonly int retries;
 
-    /// <param name="attemptTimeout">
-    /// When set, bounds each attempt here (with <paramref name="retries"/> more attempts after a timeout)
-    /// and the client is expected to have no timeout of its own: a cancellation source disposed when
-    /// the answer arrives leaves no timer behind, where the client's own timeout keeps every response
-    /// reachable until its timer fires (tens of MB at fleet size).
-    /// </param>
     public DnsLookup(
         IDnsQuery query,
         string servers,
         ObserveCounters counters,
-        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>>? memo = null,
-        TimeSpan? attemptTimeout = null,
-        int retries = 0)
+        DnsMemo? memo = null)
     {
         this.query = query;
         Servers = servers;
         this.counters = counters;
         this.memo = memo ?? new();
-        this.attemptTimeout = attemptTimeout ?? Timeout.InfiniteTimeSpan;
-        this.retries = retries;
     }
 
     private DnsLookup(DnsLookup server, DnsLookup outside, string zone, ConcurrentQueue<(string Name, QueryType Type)>? log)
-        : this(server.query, server.Servers, server.counters, server.memo, server.attemptTimeout, server.retries)
+        : this(server.query, server.Servers, server.counters, server.memo)
     {
         this.outside = outside;
         this.zone = zone;
         this.log = log;
+        scope = server.scope;
+    }
+
+    private DnsLookup(DnsLookup view, DnsMemo.Scope scope)
+        : this(view.query, view.Servers, view.counters, view.memo)
+    {
+        outside = view.outside;
+        zone = view.zone;
+        log = view.log;
+        this.scope = scope;
+    }
+
+    /// <summary>
+    /// This view with answers for names at or under <paramref name="domain"/> kept in the domain's own
+    /// scope of the memo; call <see cref="ReleaseScope"/> when the domain's observation ends.
+    /// </summary>
+    public DnsLookup ScopedTo(string domain) => new(this, memo.Acquire(DnsName.Normalize(domain)));
+
+    /// <summary>Leaves the scope entered by <see cref="ScopedTo"/> (its answers go when no one else observes the domain).</summary>
+    public void ReleaseScope()
+    {
+        if (scope is not null)
+        {
+            memo.Release(scope);
+        }
     }
 
     /// <summary>A readable name of the server set ("127.0.0.1:53", "system resolvers").</summary>
     public string Servers { get; }
 
-    /// <summary>
-    /// Creates DnsClient's client with the options this project relies on; pass an infinite
-    /// <paramref name="timeout"/> and no retries when the <see cref="DnsLookup"/> bounds the attempts.
-    /// </summary>
+    /// <summary>Creates DnsClient's client with the options this project relies on.</summary>
     public static LookupClient CreateClient(IReadOnlyList<IPEndPoint> servers, TimeSpan timeout, int retries, bool recursion)
     {
         var options = servers.Count > 0 ? new LookupClientOptions([.. servers]) : new LookupClientOptions();
@@ -103,7 +114,7 @@ internal sealed class DnsLookup
         }
 
         var key = (Servers, normalized, type);
-        return memo.GetOrAdd(key, k => SendAsync(k.Name, k.Type, ct));
+        return memo.GetOrSend(scope, key, () => SendAsync(normalized, type, ct));
     }
 
     /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>
@@ -171,7 +182,7 @@ internal sealed class DnsLookup
         IDnsQueryResponse response;
         try
         {
-            response = await QueryWithinTimeoutAsync(name, type, ct).ConfigureAwait(false);
+            response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
         {
@@ -204,28 +215,6 @@ internal sealed class DnsLookup
         };
 
         RawAnswer Failed(string reason) => new([], false, reason, Servers);
-    }
-
-    private async Task<IDnsQueryResponse> QueryWithinTimeoutAsync(string name, QueryType type, CancellationToken ct)
-    {
-        if (attemptTimeout == Timeout.InfiniteTimeSpan)
-        {
-            return await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
-        }
-
-        for (var attempt = 0; ; attempt++)
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(attemptTimeout);
-            try
-            {
-                return await query.QueryAsync(name, type, QueryClass.IN, limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested && attempt < retries)
-            {
-                // Timed out: try again.
-            }
-        }
     }
 
     private static string CodeName(DnsHeaderResponseCode code) => code switch

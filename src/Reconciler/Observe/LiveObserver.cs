@@ -24,7 +24,7 @@ public sealed class LiveObserver : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         this.options = options;
-        client = DnsLookup.CreateClient(options.Resolvers, Timeout.InfiniteTimeSpan, 0, recursion: true);
+        client = DnsLookup.CreateClient(options.Resolvers, options.Timeout, options.DnsRetries, recursion: true);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PolicyCadence, TimeSpan.Zero);
         this.time = time ?? TimeProvider.System;
         fetcher = new PolicyFetcher(options, this.time, counters);
@@ -63,12 +63,12 @@ public sealed class LiveObserver : IDisposable
 
     private ObserveRun NewRun()
     {
-        var memo = new ConcurrentDictionary<(string, string, QueryType), Task<RawAnswer>>();
-        var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo, options.Timeout, options.DnsRetries);
+        var memo = new DnsMemo();
+        var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options,
-            endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo, options.Timeout, options.DnsRetries), policies, time);
+            endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo), policies, time);
     }
 
     private LookupClient ServerClient(IPEndPoint endPoint) =>
-        serverClients.GetOrAdd(endPoint, e => DnsLookup.CreateClient([e], Timeout.InfiniteTimeSpan, 0, recursion: false));
+        serverClients.GetOrAdd(endPoint, e => DnsLookup.CreateClient([e], options.Timeout, options.DnsRetries, recursion: false));
 }

@@ -18,7 +18,7 @@ internal sealed class ObserveRun(
     {
         if (!options.Authoritative)
         {
-            return await new DomainObservation(resolver, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await ScopedAsync(resolver, spec, ct).ConfigureAwait(false);
         }
 
         var authoritative = new AuthoritativeServers(resolver, serverLookup, options.AuthoritativePort);
@@ -26,12 +26,12 @@ internal sealed class ObserveRun(
         if (found is not { } zone)
         {
             // No NS servers could be found: the resolver's view is the observation.
-            return await new DomainObservation(resolver, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await ScopedAsync(resolver, spec, ct).ConfigureAwait(false);
         }
 
         var questions = new ConcurrentQueue<(string Name, QueryType Type)>();
         var first = serverLookup(zone.Servers[0].EndPoint).ForZone(zone.Zone, resolver, questions);
-        var live = await new DomainObservation(first, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        var live = await ScopedAsync(first, spec, ct).ConfigureAwait(false);
         if (zone.Servers.Count < 2)
         {
             return live;
@@ -39,5 +39,19 @@ internal sealed class ObserveRun(
 
         var disagreements = await authoritative.CompareAsync(zone.Zone, zone.Servers, questions, ct).ConfigureAwait(false);
         return live with { NsDisagreements = disagreements };
+    }
+
+    /// <summary>Observes one domain with its own names' answers in the domain's memo scope, dropped afterwards.</summary>
+    private async Task<LiveDomain> ScopedAsync(DnsLookup dns, DomainSpec spec, CancellationToken ct)
+    {
+        var scoped = dns.ScopedTo(spec.Domain);
+        try
+        {
+            return await new DomainObservation(scoped, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            scoped.ReleaseScope();
+        }
     }
 }
