@@ -29,8 +29,12 @@ public static class Probe
         var live = skipPolicies ? [] : await observer.ObserveAllAsync(specs, ct);
         Mark("observe");
         Console.WriteLine($"  {observer.DnsQueries} DNS queries, {observer.HttpsFetches} HTTPS fetches");
-        live = await observer.ObserveAllAsync(specs, ct);
-        Mark("observe2");
+        var warmLoops = int.Parse(Environment.GetEnvironmentVariable("PROBE_WARM") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < warmLoops; i++)
+        {
+            live = await observer.ObserveAllAsync(specs, ct);
+            Mark("observe2");
+        }
         var plan = ReconcileCycle.Plan(desired, live, TimeProvider.System);
         Mark("plan");
         var loops = int.Parse(Environment.GetEnvironmentVariable("PROBE_LOOPS") ?? "1", System.Globalization.CultureInfo.InvariantCulture);

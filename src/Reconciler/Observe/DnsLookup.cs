@@ -180,6 +180,7 @@ internal sealed class DnsLookup
     {
         counters.CountDnsQuery();
         IDnsQueryResponse response;
+        await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
@@ -203,6 +204,10 @@ internal sealed class DnsLookup
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
+        }
+        finally
+        {
+            memo.InFlight.Release();
         }
 
         var server = response.NameServer?.ToString() ?? Servers;

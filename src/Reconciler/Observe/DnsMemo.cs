@@ -9,11 +9,21 @@ namespace Reconciler.Observe;
 /// live in that domain's scope and are dropped when its last observation ends; other names (shared
 /// SPF includes, provider hosts) live for the whole run. A fleet-sized run so keeps only what is shared.
 /// </summary>
-internal sealed class DnsMemo
+internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
 {
+    /// <summary>
+    /// Queries of one run waiting for an answer at once. Bursts beyond what a server's UDP receive
+    /// buffer holds are dropped by the kernel and each drop costs a whole timeout; measured with
+    /// bench/ against Knot, 128 keeps drops at zero without lowering throughput.
+    /// </summary>
+    public const int DefaultMaxInFlight = 128;
+
     private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> shared = new();
     private readonly Dictionary<string, Scope> scopes = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+
+    /// <summary>Bounds the queries in flight (see <see cref="DefaultMaxInFlight"/>).</summary>
+    public SemaphoreSlim InFlight { get; } = new(maxInFlight, maxInFlight);
 
     /// <summary>Answers kept for the whole run (for tests).</summary>
     public int SharedCount => shared.Count;

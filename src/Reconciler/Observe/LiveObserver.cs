@@ -63,7 +63,8 @@ public sealed class LiveObserver : IDisposable
 
     private ObserveRun NewRun()
     {
-        var memo = new DnsMemo();
+        // A wider --concurrency asks for more in flight (and keeps a dead server's timeouts from queueing).
+        var memo = new DnsMemo(Math.Max(DnsMemo.DefaultMaxInFlight, 2 * options.Concurrency));
         var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options,
             endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo), policies, time);
