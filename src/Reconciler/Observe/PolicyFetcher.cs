@@ -193,7 +193,7 @@ internal sealed class PolicyFetcher : IDisposable
             TargetHost = target.Host,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ApplicationProtocols = [SslApplicationProtocol.Http11],
-            CertificateChainPolicy = certificates.ChainPolicy(),
+            CertificateChainPolicy = certificates.ChainPolicy,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 reason = certificates.Check(certificate, chain, errors);
