@@ -65,12 +65,11 @@ public sealed class ReconcileCycle
             throw new InvalidOperationException($"the observer returned {live.Count} results for {specs.Count} domains");
         }
 
+        // Planning is pure and independent per domain: spread it over the cores.
+        var planned = new DomainPlan[specs.Count];
+        Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i => planned[i] = PlanOne(specs[i], live[i]));
         var plans = new List<DomainPlan>(specs.Count + invalid.Count);
-        for (var i = 0; i < specs.Count; i++)
-        {
-            plans.Add(PlanOne(specs[i], live[i]));
-        }
-
+        plans.AddRange(planned);
         plans.AddRange(invalid.Select(Planner.Invalid));
         var plan = ReconcilePlan.Of(plans);
         logger.LogInformation("Planned {Domains} domains: {InSync} in sync, {Drift} drift, {Unknown} unknown, {Invalid} invalid",

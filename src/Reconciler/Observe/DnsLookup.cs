@@ -11,7 +11,7 @@ namespace Reconciler.Observe;
 /// The DNS seam: asks one server set through DnsClient's <see cref="IDnsQuery"/> and turns each
 /// response into Found / Absent (NXDOMAIN, NODATA) / Unknown (anything undecided, with the server
 /// and the reason). CNAME chains are followed here (at most <see cref="MaxCnameHops"/> hops).
-/// Identical queries within one run are sent once: the memo holds the task per
+/// Identical queries within one run are sent once (<see cref="DnsMemo"/>): the memo holds the task per
 /// (server set, name, type) and may be shared by several lookups of one run.
 /// </summary>
 internal sealed class DnsLookup
@@ -19,7 +19,8 @@ internal sealed class DnsLookup
     public const int MaxCnameHops = 8;
 
     private readonly IDnsQuery query;
-    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> memo;
+    private readonly DnsMemo memo;
+    private readonly DnsMemo.Scope? scope;
     private readonly ObserveCounters counters;
     private readonly DnsLookup? outside;
     private readonly string? zone;
@@ -29,7 +30,7 @@ internal sealed class DnsLookup
         IDnsQuery query,
         string servers,
         ObserveCounters counters,
-        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>>? memo = null)
+        DnsMemo? memo = null)
     {
         this.query = query;
         Servers = servers;
@@ -43,6 +44,31 @@ internal sealed class DnsLookup
         this.outside = outside;
         this.zone = zone;
         this.log = log;
+        scope = server.scope;
+    }
+
+    private DnsLookup(DnsLookup view, DnsMemo.Scope scope)
+        : this(view.query, view.Servers, view.counters, view.memo)
+    {
+        outside = view.outside;
+        zone = view.zone;
+        log = view.log;
+        this.scope = scope;
+    }
+
+    /// <summary>
+    /// This view with answers for names at or under <paramref name="domain"/> kept in the domain's own
+    /// scope of the memo; call <see cref="ReleaseScope"/> when the domain's observation ends.
+    /// </summary>
+    public DnsLookup ScopedTo(string domain) => new(this, memo.Acquire(DnsName.Normalize(domain)));
+
+    /// <summary>Leaves the scope entered by <see cref="ScopedTo"/> (its answers go when no one else observes the domain).</summary>
+    public void ReleaseScope()
+    {
+        if (scope is not null)
+        {
+            memo.Release(scope);
+        }
     }
 
     /// <summary>A readable name of the server set ("127.0.0.1:53", "system resolvers").</summary>
@@ -88,8 +114,7 @@ internal sealed class DnsLookup
         }
 
         var key = (Servers, normalized, type);
-        // Lazy: GetOrAdd may run its factory twice under contention; the query must be sent once.
-        return memo.GetOrAdd(key, k => new Lazy<Task<RawAnswer>>(() => SendAsync(k.Name, k.Type, ct))).Value;
+        return memo.GetOrSend(scope, key, () => SendAsync(normalized, type, ct));
     }
 
     /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>
@@ -155,6 +180,7 @@ internal sealed class DnsLookup
     {
         counters.CountDnsQuery();
         IDnsQueryResponse response;
+        await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
@@ -183,6 +209,10 @@ internal sealed class DnsLookup
         catch (Exception e)
         {
             return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
+        }
+        finally
+        {
+            memo.InFlight.Release();
         }
 
         var server = response.NameServer?.ToString() ?? Servers;

@@ -4,7 +4,7 @@ using Reconciler.Records;
 namespace Reconciler.Observe;
 
 /// <summary>Observes one domain through one DNS seam; every lookup of the domain runs concurrently.</summary>
-internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher)
+internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, PolicyCache? cache = null, long run = 0, TimeProvider? time = null)
 {
     public async Task<LiveDomain> ObserveAsync(DomainSpec spec, IReadOnlyList<NsDisagreement> disagreements, CancellationToken ct)
     {
@@ -26,7 +26,7 @@ internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher)
             .Select(d => $"{domain}._report._dmarc.{d}")
             .ToDictionary(n => n, n => dns.TxtAsync(n, ct), StringComparer.Ordinal);
         var spf = SpfAsync(domain, apex, ct);
-        var policy = PolicyAsync(domain, spec.MtaSts is not null, mtaSts, ct);
+        var policy = PolicyAsync(domain, spec.MtaSts, mtaSts, mx, ct);
 
         return new LiveDomain(
             domain,
@@ -104,9 +104,13 @@ internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher)
     }
 
     private async Task<PolicyObservation?> PolicyAsync(
-        string domain, bool managed, Task<Observation<IReadOnlyList<string>>> mtaStsTxt, CancellationToken ct)
+        string domain,
+        MtaStsSpec? declared,
+        Task<Observation<IReadOnlyList<string>>> mtaStsTxt,
+        Task<Observation<IReadOnlyList<MxRecord>>> mx,
+        CancellationToken ct)
     {
-        if (!managed && await mtaStsTxt.ConfigureAwait(false) is not Found<IReadOnlyList<string>>)
+        if (declared is null && await mtaStsTxt.ConfigureAwait(false) is not Found<IReadOnlyList<string>>)
         {
             return null;
         }
@@ -118,8 +122,25 @@ internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher)
             return new PolicyObservation(addresses, []);
         }
 
+        string? key = null;
+        if (cache is not null)
+        {
+            key = PolicyCache.Key(await mtaStsTxt.ConfigureAwait(false), await mx.ConfigureAwait(false), declared, found.Value);
+            if (cache.TryGet(domain, key, run, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var fetchedAt = (time ?? TimeProvider.System).GetUtcNow();
         var fetches = await Task.WhenAll(found.Value.Select(a => fetcher.FetchAsync(host, a, ct))).ConfigureAwait(false);
-        return new PolicyObservation(addresses, fetches);
+        var policy = new PolicyObservation(addresses, fetches);
+        if (key is not null)
+        {
+            cache!.Store(domain, key, run, fetchedAt, policy);
+        }
+
+        return policy;
     }
 
     private static async Task<IReadOnlyDictionary<string, T>> AwaitAll<T>(Dictionary<string, Task<T>> tasks)

@@ -24,6 +24,7 @@ public sealed class LiveObserver : IDisposable
     private readonly LiveObserverOptions options;
     private readonly LookupClient client;
     private readonly PolicyFetcher fetcher;
+    private readonly PolicyCache policies;
     private readonly ObserveCounters counters = new();
     private readonly ConcurrentDictionary<IPEndPoint, LookupClient> serverClients = new();
     private readonly TimeProvider time;
@@ -38,7 +39,9 @@ public sealed class LiveObserver : IDisposable
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<LiveObserver>.Instance;
         client = DnsLookup.CreateClient(options.Resolvers, options.Timeout, options.DnsRetries, recursion: true);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PolicyCadence, TimeSpan.Zero);
         fetcher = new PolicyFetcher(options, this.time, counters);
+        policies = new PolicyCache(this.time, options.PolicyCadence);
     }
 
     /// <summary>DNS queries sent so far (memoised repeats not counted).</summary>
@@ -46,6 +49,9 @@ public sealed class LiveObserver : IDisposable
 
     /// <summary>Policy fetch attempts made so far (a retry counts).</summary>
     public long HttpsFetches => counters.HttpsFetches;
+
+    /// <summary>Domains whose last good policy is kept for the next runs (see <see cref="LiveObserverOptions.PolicyCadence"/>).</summary>
+    public int CachedPolicies => policies.Count;
 
     public Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
@@ -56,6 +62,7 @@ public sealed class LiveObserver : IDisposable
     public async Task<IReadOnlyList<LiveDomain>> ObserveAllAsync(IReadOnlyList<DomainSpec> specs, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(specs);
+        policies.Prune();
         var run = NewRun();
         var started = time.GetTimestamp();
         var (queries, fetches) = (DnsQueries, HttpsFetches);
@@ -77,9 +84,11 @@ public sealed class LiveObserver : IDisposable
 
     private ObserveRun NewRun()
     {
-        var memo = new ConcurrentDictionary<(string, string, QueryType), Lazy<Task<RawAnswer>>>();
+        // A wider --concurrency asks for more in flight (and keeps a dead server's timeouts from queueing).
+        var memo = new DnsMemo(Math.Max(DnsMemo.DefaultMaxInFlight, 2 * options.Concurrency));
         var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
-        return new ObserveRun(resolver, fetcher, options, endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo));
+        return new ObserveRun(resolver, fetcher, options,
+            endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo), policies, time);
     }
 
     private LookupClient ServerClient(IPEndPoint endPoint) =>

@@ -29,6 +29,13 @@ public sealed record LiveObserverOptions
     /// <summary>The port the domain's NS servers are asked on with <see cref="Authoritative"/> (53; tests use others).</summary>
     public int AuthoritativePort { get; init; } = 53;
 
+    /// <summary>
+    /// How long a good policy fetch is reused by later runs of the same observer (the daemon's cycles)
+    /// while the domain's <c>_mta-sts</c> TXT, MX set, declared policy and policy host addresses are
+    /// unchanged. Zero fetches every run. DNS is asked every run regardless.
+    /// </summary>
+    public TimeSpan PolicyCadence { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Delay before the one retry of a policy fetch that failed to connect.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 }

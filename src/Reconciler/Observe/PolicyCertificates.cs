@@ -22,7 +22,25 @@ internal sealed class PolicyCertificates
         }
 
         this.time = time;
+        if (extraRoots.Count > 0)
+        {
+            ChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            ChainPolicy.CustomTrustStore.AddRange(extraRoots);
+        }
     }
+
+    /// <summary>
+    /// The chain policy for the handshakes: with extra roots, the chain is built against them first
+    /// (one small store instead of the system's; <see cref="Check"/> falls back to the system roots),
+    /// else null (the system's trust). One instance for every handshake: the TLS layer copies it, and
+    /// a new one per connection costs measurably more. The validity period is checked in
+    /// <see cref="Check"/> against the <see cref="TimeProvider"/>.
+    /// </summary>
+    public X509ChainPolicy? ChainPolicy { get; }
 
     /// <summary>Null when acceptable, else the reason ("certificate expired", "certificate name mismatch", "untrusted root").</summary>
     public string? Check(X509Certificate? certificate, X509Chain? systemChain, SslPolicyErrors errors)
@@ -59,9 +77,8 @@ internal sealed class PolicyCertificates
             return Describe(systemChain?.ChainStatus ?? []);
         }
 
+        // The handshake built the chain against the extra roots (ChainPolicy); try the system's roots.
         using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(extraRoots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = now;
         if (systemChain is not null)

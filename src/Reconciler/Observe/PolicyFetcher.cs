@@ -15,19 +15,14 @@ namespace Reconciler.Observe;
 /// certificate valid for the host name, TLS 1.2 or later.
 /// </summary>
 /// <remarks>
-/// One shared <see cref="SocketsHttpHandler"/>. TLS is done in <see cref="SocketsHttpHandler.ConnectCallback"/>
-/// so that the precise certificate reason reaches the result and each connection is bound to one
-/// (address, host): the request URI's host is a per-(address, host) pool label, the Host header
-/// and SNI carry the real host, and <c>Connection: close</c> keeps no idle connection behind.
+/// One TCP connection and TLS handshake per fetch, bound to the chosen address with SNI and the
+/// certificate check for the host name, then one HTTP/1.1 exchange read by <see cref="PolicyHttp"/>:
+/// no HTTP stack, no connection pool (a pool per policy host is what makes a fleet-sized run heavy).
 /// </remarks>
 internal sealed class PolicyFetcher : IDisposable
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    private static readonly HttpRequestOptionsKey<PolicyTarget> TargetKey = new("reconciler.policy-target");
-
-    private readonly SocketsHttpHandler handler;
-    private readonly HttpClient client;
     private readonly ResiliencePipeline pipeline;
     private readonly PolicyCertificates certificates;
     private readonly LiveObserverOptions options;
@@ -38,18 +33,6 @@ internal sealed class PolicyFetcher : IDisposable
         this.options = options;
         this.counters = counters;
         certificates = new PolicyCertificates(options.CaFile, time);
-        handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = options.Timeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
-            MaxResponseHeadersLength = 64,
-            ConnectCallback = ConnectAsync,
-        };
-        client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(options.Timeout)
             .AddRetry(new RetryStrategyOptions
@@ -119,100 +102,81 @@ internal sealed class PolicyFetcher : IDisposable
 
     public void Dispose()
     {
-        client.Dispose();
-        handler.Dispose();
+        // Nothing pooled, nothing to release.
     }
 
     private async Task<PolicyFetch> SendAsync(PolicyTarget target, CancellationToken ct)
     {
         counters.CountHttpsFetch();
         var address = target.Address.ToString();
-        var uri = new Uri($"http://{target.PoolLabel}:{options.PolicyPort}/.well-known/mta-sts.txt");
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri)
+        var ssl = await ConnectAsync(target, ct).ConfigureAwait(false);
+        await using (ssl.ConfigureAwait(false))
         {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Headers.Host = options.PolicyPort == 443 ? target.Host : $"{target.Host}:{options.PolicyPort}";
-        request.Headers.ConnectionClose = true;
-        request.Options.Set(TargetKey, target);
+            await ssl.WriteAsync(PolicyHttp.Request(options.PolicyPort == 443 ? target.Host : $"{target.Host}:{options.PolicyPort}"), ct).ConfigureAwait(false);
+            await ssl.FlushAsync(ct).ConfigureAwait(false);
+            var http = new PolicyHttp(ssl);
+            var head = await http.ReadHeadAsync(ct).ConfigureAwait(false);
+            var status = head.Status;
+            if (status is >= 300 and < 400)
+            {
+                return Refused(PolicyFailure.Redirect, $"redirect to {head.Location ?? "(no Location)"}");
+            }
 
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
-        if (status is >= 300 and < 400)
-        {
-            var location = response.Headers.Location?.OriginalString ?? "(no Location)";
-            return Refused(PolicyFailure.Redirect, $"redirect to {location}");
+            if (status == 404)
+            {
+                return Refused(PolicyFailure.NotFound, "status 404");
+            }
+
+            if (status != 200)
+            {
+                return Refused(PolicyFailure.HttpStatus, $"status {status}");
+            }
+
+            var mediaType = MediaType(head.ContentType);
+            if (!string.Equals(mediaType, "text/plain", StringComparison.OrdinalIgnoreCase))
+            {
+                return Refused(PolicyFailure.ContentType, mediaType is null ? "no content type" : $"type {mediaType}");
+            }
+
+            if (head.ContentLength > MaxBodyBytes)
+            {
+                return Refused(PolicyFailure.TooLarge, $"body of {head.ContentLength} bytes exceeds {MaxBodyBytes}");
+            }
+
+            var body = await http.ReadBodyAsync(head, MaxBodyBytes, ct).ConfigureAwait(false);
+            if (body is null)
+            {
+                return Refused(PolicyFailure.TooLarge, $"body exceeds {MaxBodyBytes} bytes");
+            }
+
+            return new PolicyFetch(address, PolicyFetchStatus.Ok, PolicyFailure.None, "", Encoding.UTF8.GetString(body));
         }
-
-        if (status == 404)
-        {
-            return Refused(PolicyFailure.NotFound, "status 404");
-        }
-
-        if (status != 200)
-        {
-            return Refused(PolicyFailure.HttpStatus, $"status {status}");
-        }
-
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (!string.Equals(mediaType, "text/plain", StringComparison.OrdinalIgnoreCase))
-        {
-            return Refused(PolicyFailure.ContentType, mediaType is null ? "no content type" : $"type {mediaType}");
-        }
-
-        if (response.Content.Headers.ContentLength > MaxBodyBytes)
-        {
-            return Refused(PolicyFailure.TooLarge, $"body of {response.Content.Headers.ContentLength} bytes exceeds {MaxBodyBytes}");
-        }
-
-        var body = await ReadCappedAsync(response.Content, ct).ConfigureAwait(false);
-        if (body is null)
-        {
-            return Refused(PolicyFailure.TooLarge, $"body exceeds {MaxBodyBytes} bytes");
-        }
-
-        return new PolicyFetch(address, PolicyFetchStatus.Ok, PolicyFailure.None, "", body);
 
         PolicyFetch Refused(PolicyFailure failure, string detail) => new(address, PolicyFetchStatus.Refused, failure, detail, null);
     }
 
-    private static async Task<string?> ReadCappedAsync(HttpContent content, CancellationToken ct)
+    /// <summary>The media type of a Content-Type value (before any parameter), or null when there is none.</summary>
+    private static string? MediaType(string? contentType)
     {
-        var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        if (contentType is null)
         {
-            var buffer = new byte[MaxBodyBytes + 1];
-            var total = 0;
-            while (total < buffer.Length)
-            {
-                var read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return Encoding.UTF8.GetString(buffer, 0, total);
-                }
-
-                total += read;
-            }
-
             return null;
         }
+
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        var type = (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim();
+        return type.Length == 0 ? null : type;
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    private async Task<SslStream> ConnectAsync(PolicyTarget target, CancellationToken ct)
     {
-        if (!context.InitialRequestMessage.Options.TryGetValue(TargetKey, out var target))
-        {
-            throw new InvalidOperationException("policy request without a target address");
-        }
-
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             connectTimeout.CancelAfter(options.ConnectTimeout);
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(target.Address, context.DnsEndPoint.Port), connectTimeout.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(new IPEndPoint(target.Address, options.PolicyPort), connectTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -233,6 +197,7 @@ internal sealed class PolicyFetcher : IDisposable
             TargetHost = target.Host,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ApplicationProtocols = [SslApplicationProtocol.Http11],
+            CertificateChainPolicy = certificates.ChainPolicy,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 reason = certificates.Check(certificate, chain, errors);
@@ -285,9 +250,5 @@ internal sealed class PolicyFetcher : IDisposable
         return e;
     }
 
-    private sealed record PolicyTarget(string Host, IPAddress Address)
-    {
-        /// <summary>A URI host unique per (address, host), so the handler pools never mix them.</summary>
-        public string PoolLabel { get; } = $"a{Convert.ToHexStringLower(Address.GetAddressBytes())}.{Host}";
-    }
+    private sealed record PolicyTarget(string Host, IPAddress Address);
 }

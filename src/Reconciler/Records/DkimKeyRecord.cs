@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
+using System.Formats.Asn1;
 
 namespace Reconciler.Records;
 
@@ -12,6 +12,8 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
     public const string Rule = "RFC 6376 §3.6.1";
     public const string KeySizeRule = "RFC 8301 §3.2";
     public const string Ed25519Rule = "RFC 8463 §4.2";
+
+    private const string RsaEncryption = "1.2.840.113549.1.1.1";
 
     private static readonly ImmutableArray<string> CanonicalOrder = ["v", "k", "h", "s", "t", "n"];
 
@@ -152,28 +154,76 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
         return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : null;
     }
 
+    /// <summary>
+    /// The modulus size of a DER SubjectPublicKeyInfo (rsaEncryption) or bare PKCS#1 RSAPublicKey,
+    /// read with the managed ASN.1 reader (the OpenSSL import costs far more and runs for every
+    /// declared and every live key); null when it is neither.
+    /// </summary>
     private static int? RsaKeySize(byte[] der)
     {
-        using var rsa = RSA.Create();
         try
         {
-            rsa.ImportSubjectPublicKeyInfo(der, out var read);
-            return read == der.Length ? rsa.KeySize : null;
-        }
-        catch (CryptographicException)
-        {
-            // Not a SubjectPublicKeyInfo; try a bare PKCS#1 RSAPublicKey below.
-        }
+            var reader = new AsnReader(der, AsnEncodingRules.DER);
+            var outer = reader.ReadSequence();
+            if (reader.HasData)
+            {
+                return null;
+            }
 
-        try
-        {
-            rsa.ImportRSAPublicKey(der, out var read);
-            return read == der.Length ? rsa.KeySize : null;
+            if (outer.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                var algorithm = outer.ReadSequence();
+                if (algorithm.ReadObjectIdentifier() != RsaEncryption)
+                {
+                    return null;
+                }
+
+                if (algorithm.HasData)
+                {
+                    algorithm.ReadNull();
+                }
+
+                if (algorithm.HasData)
+                {
+                    return null;
+                }
+
+                var key = outer.ReadBitString(out var unused);
+                if (unused != 0 || outer.HasData)
+                {
+                    return null;
+                }
+
+                var inner = new AsnReader(key, AsnEncodingRules.DER);
+                var sequence = inner.ReadSequence();
+                return inner.HasData ? null : RsaPublicKeyBits(sequence);
+            }
+
+            return RsaPublicKeyBits(outer);
         }
-        catch (CryptographicException)
+        catch (AsnContentException)
         {
             return null;
         }
+    }
+
+    /// <summary>The bits of the modulus, from the contents of RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.</summary>
+    private static int? RsaPublicKeyBits(AsnReader sequence)
+    {
+        var modulus = sequence.ReadIntegerBytes().Span;
+        var exponent = sequence.ReadIntegerBytes().Span;
+        if (sequence.HasData || modulus.Length == 0 || (modulus[0] & 0x80) != 0 || exponent.Length == 0 || (exponent[0] & 0x80) != 0)
+        {
+            return null;
+        }
+
+        var start = modulus[0] == 0 ? 1 : 0;
+        if (start == modulus.Length)
+        {
+            return null;
+        }
+
+        return ((modulus.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[start]));
     }
 
     private HashSet<string> ListOrDefault(string tag, string fallback) =>

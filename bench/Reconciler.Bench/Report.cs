@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+
+namespace Reconciler.Bench;
+
+/// <summary>The Markdown table of the figures, the ratios and the targets.</summary>
+public static class Report
+{
+    public static string Table(IReadOnlyList<Figures> figures, int concurrency)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| N | plan wall (CPU) | domains/s | DNS queries | HTTPS fetches | peak RSS | DNS floor (dnsperf) | HTTPS floor (raw SslStream; CPU) | floor | plan / floor | warm cycle (DNS q, HTTPS) | drift found / made |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var f in figures)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {f.Domains} | {f.PlanSeconds:F2} s ({f.PlanCpuSeconds:F1} s) | {f.Domains / f.PlanSeconds:F0} | {f.DnsQueries} | {f.HttpsFetches} | {f.PeakRssBytes / 1048576.0:F0} MB | {f.DnsFloorSeconds:F2} s ({f.DnsFloorQps:F0} q/s) | {f.HttpsFloorSeconds:F2} s ({f.HttpsFloorCpuSeconds:F1} s) | {f.FloorSeconds:F2} s | {f.Ratio:F2} x | {f.WarmSeconds:F2} s ({f.WarmDns}, {f.WarmHttps}) | {f.Drift} / {f.ExpectedDrift} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"concurrency {concurrency}; floor = DNS floor + HTTPS floor (both servers share the machine's cores with the client).");
+        var largest = figures.MaxBy(f => f.Domains)!;
+        text.AppendLine(CultureInfo.InvariantCulture, $"target plan / floor <= 1.25 at N = {largest.Domains}: {largest.Ratio:F2} {Verdict(largest.Ratio <= 1.25)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"target peak RSS <= 256 MB at N = {largest.Domains}: {largest.PeakRssBytes / 1048576.0:F0} MB {Verdict(largest.PeakRssBytes <= 256L * 1048576)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"target warm cycle <= 2 s at N = {largest.Domains}: {largest.WarmSeconds:F2} s {Verdict(largest.WarmSeconds <= 2)}");
+        var smallest = figures.MinBy(f => f.Domains)!;
+        if (smallest.Domains < largest.Domains)
+        {
+            var scale = largest.PlanSeconds / smallest.PlanSeconds;
+            var limit = 1.1 * largest.Domains / smallest.Domains;
+            text.AppendLine(CultureInfo.InvariantCulture, $"target time({largest.Domains}) / time({smallest.Domains}) <= {limit:0.#}: {scale:F2} {Verdict(scale <= limit)}");
+        }
+
+        foreach (var f in figures.Where(f => f.Drift != f.ExpectedDrift))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"N = {f.Domains}: the plan found {f.Drift} drifting domains, {f.ExpectedDrift} were made to drift");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Verdict(bool met) => met ? "(met)" : "(MISSED)";
+}

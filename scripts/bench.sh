@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The benchmark: plans N generated domains (default 1,000 and 10,000) against a real Knot and a
+# Kestrel policy host on loopback, and measures in the same run the floor those servers allow
+# (dnsperf over the observer's exact query mix; a raw-SslStream client over the same policy URLs).
+# Usage: scripts/bench.sh [N ...] [--concurrency C]
+# Prints a Markdown table and the targets; exits non-zero only when it could not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/sbin/knotd ] || need+=(knot)
+command -v knotc >/dev/null 2>&1 || need+=(knot)
+command -v dnsperf >/dev/null 2>&1 || need+=(dnsperf)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+dotnet build bench/Reconciler.Bench -c Release --nologo -v quiet >&2
+
+# The bench process starts knotd and the policy host as its children and stops them on exit;
+# this trap is the backstop for an interrupted run.
+pgid=
+cleanup() { if [ -n "$pgid" ]; then kill -TERM -- "-$pgid" 2>/dev/null || true; fi; }
+trap cleanup EXIT INT TERM
+set -m
+dotnet bench/Reconciler.Bench/bin/Release/net10.0/reconciler-bench.dll run "$@" &
+pgid=$!
+wait "$pgid"
