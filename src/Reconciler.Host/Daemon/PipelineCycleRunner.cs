@@ -109,6 +109,7 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
             CaFile = options.CaFile,
             Concurrency = options.Concurrency,
             Timeout = TimeSpan.FromSeconds(options.Timeout),
+            PolicyCadence = options.PolicyCadence,
         };
     }
 

@@ -18,6 +18,13 @@ public sealed record ReconcilerOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Reconciler:PollInterval must be between {1} and {2}.")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a good policy fetch is reused across cycles; a policy is fetched again at once when the
+    /// domain's _mta-sts id, its MX set, its declared policy or the host's addresses change. Zero: every cycle.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Reconciler:PolicyCadence must be between {1} and {2}.")]
+    public TimeSpan PolicyCadence { get; init; } = TimeSpan.FromHours(1);
+
     [Range(1, 1024, ErrorMessage = "Reconciler:Concurrency must be between {1} and {2}.")]
     public int Concurrency { get; init; } = 64;
 
