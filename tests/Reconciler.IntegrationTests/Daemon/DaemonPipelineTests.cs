@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Reconciler.Host.Daemon;
 using Reconciler.IntegrationTests.FakeGitHub;
 using Reconciler.IntegrationTests.Fixtures;
+using Xunit.Abstractions;
 
 namespace Reconciler.IntegrationTests.Daemon;
 
@@ -49,9 +50,12 @@ public sealed class PipelineWorld : IAsyncLifetime
         ["GITHUB_WEBHOOK_SECRET"] = DaemonTestHost.Secret,
     };
 
-    private void Git(params string[] args)
+    private void Git(params string[] args) => RunGit(Repo, args);
+
+    /// <summary>Runs git in <paramref name="repo"/>, ignoring the machine's global config; returns its output.</summary>
+    internal static string RunGit(string repo, params string[] args)
     {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = Repo, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         foreach (var arg in args)
         {
@@ -59,13 +63,15 @@ public sealed class PipelineWorld : IAsyncLifetime
         }
 
         using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         Assert.Equal(0, process.ExitCode);
+        return output.Trim();
     }
 }
 
 /// <summary>The daemon with the real cycle: git checkout → Knot → plan → fake GitHub.</summary>
-public sealed class DaemonPipelineTests(PipelineWorld world) : IClassFixture<PipelineWorld>
+public sealed class DaemonPipelineTests(PipelineWorld world, ITestOutputHelper output) : IClassFixture<PipelineWorld>
 {
     private static async Task<(WebApplication App, HttpClient Client)> StartAsync(Dictionary<string, string?> settings)
     {
@@ -118,6 +124,71 @@ public sealed class DaemonPipelineTests(PipelineWorld world) : IClassFixture<Pip
             client.Dispose();
             await app.StopAsync();
             await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_commit_that_breaks_a_domain_is_an_issue_soon_after_its_signed_webhook_and_metrics_show_it()
+    {
+        // Its own checkout: this test commits to it.
+        var repo = Directory.CreateTempSubdirectory("reconciler-daemon-webhook-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(repo, "domains"));
+            var file = Path.Combine(repo, "domains", "clean.daemon.test.yaml");
+            await File.WriteAllTextAsync(file, "domain: clean.daemon.test\nmx:\n  - { preference: 10, host: mx.clean.daemon.test }\n");
+            PipelineWorld.RunGit(repo, "init", "-q", "-b", "main");
+            PipelineWorld.RunGit(repo, "add", "-A");
+            PipelineWorld.RunGit(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "in sync");
+
+            await using var github = await FakeGitHubServer.StartAsync();
+            var settings = world.Settings(github, dryRun: false);
+            settings["Reconciler:Desired:Directory"] = repo;
+            settings["Reconciler:Interval"] = "01:00:00";
+            settings["Reconciler:PollInterval"] = "01:00:00";
+            var (app, client) = await StartAsync(settings);
+            try
+            {
+                Assert.Empty(github.OpenIssues("Mail-auth drift"));
+                Assert.Contains("reconciler_domains{status=\"drift\"} 0", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+                // The commit declares an MX host that is not published: drift.
+                await File.WriteAllTextAsync(file, "domain: clean.daemon.test\nmx:\n  - { preference: 10, host: mx2.clean.daemon.test }\n");
+                PipelineWorld.RunGit(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-am", "new mx");
+                var head = PipelineWorld.RunGit(repo, "rev-parse", "HEAD");
+
+                var body = DaemonTestHost.PushBody("refs/heads/main", head);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/webhook/github") { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new("application/json");
+                request.Headers.Add("X-GitHub-Event", "push");
+                request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+                request.Headers.Add("X-Hub-Signature-256", DaemonTestHost.Sign(body));
+                var clock = Stopwatch.StartNew();
+                using var response = await client.SendAsync(request);
+                Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}");
+
+                while (github.OpenIssues("Mail-auth drift").Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    await Task.Delay(10);
+                }
+
+                var latency = clock.Elapsed;
+                var issue = Assert.Single(github.OpenIssues("Mail-auth drift"));
+                Assert.Contains("clean.daemon.test", issue.Title, StringComparison.Ordinal);
+                output.WriteLine($"issue opened {latency.TotalMilliseconds:F0} ms after the signed webhook");
+                await app.Services.GetRequiredService<DaemonState>().WaitForCyclesAsync(2, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.Contains("reconciler_domains{status=\"drift\"} 1", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+            }
+            finally
+            {
+                client.Dispose();
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(repo, recursive: true);
         }
     }
 }
