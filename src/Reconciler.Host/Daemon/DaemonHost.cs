@@ -1,0 +1,90 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Reconciler.Sources;
+
+namespace Reconciler.Host.Daemon;
+
+/// <summary>
+/// Builds the daemon: a <see cref="WebApplication"/> with the reconcile loop, the revision watcher,
+/// leader election (when enabled), probes, metrics and the webhook. The cycle itself comes from
+/// <paramref name="runnerFactory"/>; tests pass their own, and may replace any service (a
+/// <see cref="TimeProvider"/>, an <see cref="IDesiredSource"/>, an <see cref="IKubernetes"/>) through
+/// <paramref name="configureServices"/>, which runs before the defaults are added.
+/// </summary>
+public static class DaemonHost
+{
+    public const string DefaultUrls = "http://0.0.0.0:8080";
+
+    public static WebApplication Build(
+        string[] args,
+        IEnumerable<KeyValuePair<string, string?>> overrides,
+        Func<IServiceProvider, ICycleRunner> runnerFactory,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(runnerFactory);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddInMemoryCollection(overrides);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var services = builder.Services;
+        configureServices?.Invoke(services);
+
+        services.AddOptions<ReconcilerOptions>()
+            .Bind(builder.Configuration.GetSection(ReconcilerOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<ReconcilerOptions>>((host, reconciler) => host.ShutdownTimeout = reconciler.Value.ShutdownTimeout);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => DaemonSecrets.From(builder.Configuration, sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value));
+        services.TryAddSingleton<DaemonState>();
+        services.TryAddSingleton<DaemonMetrics>();
+        services.TryAddSingleton<CycleQueue>();
+        services.TryAddSingleton<GitHubWebhook>();
+        services.TryAddSingleton(runnerFactory);
+        services.TryAddSingleton(CreateSource);
+        services.AddHttpClient();
+
+        var election = builder.Configuration.GetSection(ReconcilerOptions.Section).GetSection("LeaderElection").GetValue<bool>("Enabled");
+        if (election)
+        {
+            services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+            services.AddSingleton<LeaderElection>();
+            services.AddHostedService(sp => sp.GetRequiredService<LeaderElection>());
+        }
+
+        // Stopped in reverse order: the loop finishes its cycle before the lease is released.
+        services.AddHostedService<RevisionWatcher>();
+        services.AddSingleton<ReconcilerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReconcilerService>());
+
+        var app = builder.Build();
+        app.MapDaemonEndpoints();
+        return app;
+    }
+
+    private static IDesiredSource CreateSource(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+        var desired = options.Desired;
+        if (!string.IsNullOrWhiteSpace(desired.Directory))
+        {
+            return new DirectorySource(desired.Directory);
+        }
+
+        var parts = desired.GitHubRepo!.Split('/');
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(GitHubApiSource));
+        var secrets = services.GetRequiredService<DaemonSecrets>();
+        return new GitHubApiSource(http, new GitHubApiLocation(new Uri(options.GitHub.Api), parts[0], parts[1], desired.Branch), secrets.GitHubToken);
+    }
+}
