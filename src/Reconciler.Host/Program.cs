@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(ReconcileCommand.Create());
         root.Subcommands.Add(RunCommand.Create(Daemon.PipelineCycleRunner.Create));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
