@@ -108,7 +108,8 @@ public sealed class FaultWorld : IAsyncLifetime
         z.A("mta-sts.selfsigned", RawAddress.ToString()).Txt("_mta-sts.selfsigned", "v=STSv1; id=20260101000000");
         z.A("mta-sts.trickle", PolicyAddress.ToString()).Txt("_mta-sts.trickle", "v=STSv1; id=20260101000000");
         // A CNAME loop at the policy host name.
-        z.Cname("mta-sts.loop", "mta-sts-b.loop.faults.test.").Cname("mta-sts-b.loop", "mta-sts.loop.faults.test.");
+        z.Cname("mta-sts.loop", "mta-sts-b.loop.faults.test.").Cname("mta-sts-b.loop", "mta-sts.loop.faults.test.")
+            .Txt("_mta-sts.loop", "v=STSv1; id=20260101000000");
         return z;
     }
 

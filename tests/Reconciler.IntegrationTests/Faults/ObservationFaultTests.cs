@@ -75,7 +75,7 @@ public sealed class ObservationFaultTests(FaultWorld world)
 
         var fetch = Assert.Single(live.Policy!.Fetches);
         Assert.Equal((PolicyFetchStatus.Refused, PolicyFailure.Certificate), (fetch.Status, fetch.Failure));
-        Assert.Contains("certificate", fetch.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("untrusted root", fetch.Detail);
         var plan = PlanOf(spec, live);
         Assert.Equal(DomainStatus.Drift, plan.Status);
         Assert.Contains(plan.Findings, f => f.Check == Checks.MtaStsPolicy && f.Kind != FindingKind.Unreachable);
