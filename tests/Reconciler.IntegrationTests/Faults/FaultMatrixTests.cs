@@ -62,7 +62,8 @@ public sealed class FaultMatrixTests(FaultWorld world)
     private static bool ExistsInUnitTestSource(string root, string type, string method)
     {
         var files = Directory.EnumerateFiles(Path.Combine(root, "tests", "Reconciler.Tests"), "*.cs", SearchOption.AllDirectories);
-        var declaration = new Regex($@"\[(Fact|Theory)[^\]]*\](\s*\[[^\]]*\])*\s*public\s+(async\s+)?(Task|void)\s+{Regex.Escape(method)}\s*\(", RegexOptions.CultureInvariant);
+        // [Fact] or [Theory], then attributes only (no other member), then the method.
+        var declaration = new Regex($@"\[(?:Fact|Theory)\b(?:(?!public\s)[\s\S]){{0,4000}}public\s+(?:async\s+)?(?:Task|void)\s+{Regex.Escape(method)}\s*\(", RegexOptions.CultureInvariant);
         return files.Select(File.ReadAllText).Any(text => Regex.IsMatch(text, $@"\bclass\s+{Regex.Escape(type)}\b", RegexOptions.CultureInvariant) && declaration.IsMatch(text));
     }
 
@@ -153,8 +154,10 @@ public sealed class FaultMatrixTests(FaultWorld world)
             // These domains drifted before; now they cannot be observed: their issues must stay exactly as they are.
             var undecided = expected.Where(e => e.Value is "unknown" or "invalid").Select(e => e.Key).ToArray();
             var seeded = undecided.Select(d => GitHubTestKit.Drift(d)).ToArray();
-            await GitHubTestKit.Reporter(gh).ReportAsync(GitHubTestKit.Input(repo.Head, seeded), false, CancellationToken.None);
+            var seeding = new Report.GitHub.GitHubReporter(GitHubTestKit.Port(gh, CliFaultTests.Token));
+            await seeding.ReportAsync(GitHubTestKit.Input(repo.Head, seeded), false, CancellationToken.None);
             var before = gh.Issues().ToDictionary(i => i.Number, i => (i.State, i.Body));
+            Assert.Equal(undecided.Length, before.Count);
 
             var first = await Task.Run(() => CliFaultTests.Reconcile(world, gh, tokenFile, repo.Path));
             var second = await Task.Run(() => CliFaultTests.Reconcile(world, gh, tokenFile, repo.Path));
@@ -181,7 +184,8 @@ public sealed class FaultMatrixTests(FaultWorld world)
 
             foreach (var (domain, status) in expected)
             {
-                Assert.Equal(status is "in-sync" ? 0 : 1, GitHubTestKit.OpenIssuesFor(gh, domain));
+                Assert.True((status is "in-sync" ? 0 : 1) == GitHubTestKit.OpenIssuesFor(gh, domain),
+                    $"{domain} ({status}) has {GitHubTestKit.OpenIssuesFor(gh, domain)} open issues; issues:\n{string.Join('\n', gh.Issues().Select(i => $"#{i.Number} {i.State} {i.Title}"))}\nbefore: {string.Join(',', before.Keys)}\nstderr:\n{string.Join('\n', second.Err.Split('\n').Where(l => l.StartsWith("github", StringComparison.Ordinal)))}");
             }
 
             Assert.DoesNotContain(gh.Issues(), i => i.State != "open");
