@@ -101,3 +101,38 @@ public sealed class ObservationFaultTests(FaultWorld world)
         Assert.Equal(DomainStatus.InSync, plan.Status);
     }
 }
+
+/// <summary>Answers that look like DNS but decide nothing: never a conclusion, never Absent.</summary>
+public sealed class MalformedDnsAnswerTests
+{
+    [Theory]
+    [InlineData(DnsMisbehaviour.NoQuestion)]
+    [InlineData(DnsMisbehaviour.OtherQuestion)]
+    [InlineData(DnsMisbehaviour.WrongId)]
+    [InlineData(DnsMisbehaviour.TruncatedThenTcpClosed)]
+    [InlineData(DnsMisbehaviour.HttpOnTcp)]
+    public async Task A_malformed_or_foreign_answer_is_unknown_never_absent(DnsMisbehaviour mode)
+    {
+        using var server = new MisbehavingDnsServer(mode);
+        using var observer = new LiveObserver(new LiveObserverOptions
+        {
+            Resolvers = [server.EndPoint],
+            Timeout = TimeSpan.FromSeconds(1),
+            DnsRetries = 0,
+        });
+        var spec = FaultWorld.MtaStsSpec("x.probe.test");
+
+        var live = await observer.ObserveAsync(spec, CancellationToken.None);
+
+        foreach (var observation in new object[] { live.Mx, live.ApexTxt, live.MtaStsTxt, live.TlsRptTxt, live.DmarcTxt })
+        {
+            Assert.Contains("Unknown", observation.GetType().Name, StringComparison.Ordinal);
+        }
+
+        var reason = Assert.IsType<Unknown<IReadOnlyList<string>>>(live.MtaStsTxt).Reason;
+        Assert.Contains(server.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), reason, StringComparison.Ordinal);
+        var plan = Planner.Plan(spec, live, TimeProvider.System);
+        Assert.Equal(DomainStatus.Unknown, plan.Status);
+        Assert.All(plan.Findings, f => Assert.Equal(FindingKind.Unreachable, f.Kind));
+    }
+}
