@@ -113,5 +113,33 @@ public sealed class CliFaultTests(FaultWorld world) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_dry_run_lists_the_actions_and_writes_nothing()
+    {
+        using var repo = FaultWorld.Repo(TwoDomains());
+
+        var run = await Task.Run(() => Reconcile(world, gh, tokenFile, repo.Path, "--dry-run"));
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("github (dry run): create-issue", run.Err, StringComparison.Ordinal);
+        Assert.Equal(0, gh.WriteCount);
+        Assert.Empty(gh.Issues());
+    }
+
+    [Fact]
+    public async Task A_malformed_github_repo_is_a_usage_error_before_anything_is_observed()
+    {
+        using var repo = FaultWorld.Repo(TwoDomains());
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Task.Run(() => Program.Run(["reconcile", "--repo", repo.Path, "--github-repo", "acme", "--github-token-file", tokenFile], output, error));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--github-repo 'acme' is not OWNER/NAME", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+        Assert.Equal(0, gh.Requests.Count);
+    }
+
     internal static int OpenFor(FakeGitHubServer github, string domain) => GitHubTestKit.OpenIssuesFor(github, domain);
 }
