@@ -22,7 +22,7 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     TMPDIR=/tmp \
     Logging__Console__FormatterName=json
 COPY --from=build /app ./
-# The non-root user the .NET images ship (uid 64198).
+# The non-root user "app" the .NET 8+ images ship (APP_UID=1654; 64198 was a .NET 8 preview value).
 USER $APP_UID
 EXPOSE 8080
 ENTRYPOINT ["dotnet", "reconciler.dll"]

@@ -10,8 +10,12 @@ namespace Reconciler;
 /// <summary>The outcome of one pass: the desired state that was read and the plan made from it.</summary>
 public sealed record CycleResult(DesiredState Desired, ReconcilePlan Plan)
 {
-    /// <summary>The exit code of <c>plan</c>/<c>reconcile</c>: 1 when the config has errors, else the plan's.</summary>
-    public int ExitCode => Desired.HasErrors ? 1 : Plan.ExitCode;
+    /// <summary>
+    /// The exit code of <c>plan</c>/<c>reconcile</c>: the plan's (invalid domains in it give 1), or 1 when a
+    /// file other than a domain file (reconciler.yaml) has an error.
+    /// </summary>
+    public int ExitCode =>
+        Desired.Diagnostics.Any(d => d.Severity >= Severity.Error && Desired.Invalid.All(i => i.File != d.File)) ? 1 : Plan.ExitCode;
 }
 
 /// <summary>

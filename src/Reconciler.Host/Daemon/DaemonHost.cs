@@ -58,7 +58,7 @@ public static class DaemonHost
         var election = builder.Configuration.GetSection(ReconcilerOptions.Section).GetSection("LeaderElection").GetValue<bool>("Enabled");
         if (election)
         {
-            services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+            services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfiguration()));
             services.AddSingleton<LeaderElection>();
             services.AddHostedService(sp => sp.GetRequiredService<LeaderElection>());
         }
@@ -71,6 +71,20 @@ public static class DaemonHost
         var app = builder.Build();
         app.MapDaemonEndpoints();
         return app;
+    }
+
+    /// <summary>In the cluster the pod's service account; elsewhere the kubeconfig. Fails start with the key named.</summary>
+    private static KubernetesClientConfiguration KubernetesConfiguration()
+    {
+        try
+        {
+            return KubernetesClientConfiguration.BuildDefaultConfig();
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            throw new InvalidOperationException(
+                $"Reconciler:LeaderElection:Enabled is true but there is no Kubernetes API configuration (in-cluster service account or kubeconfig): {e.Message}", e);
+        }
     }
 
     private static IDesiredSource CreateSource(IServiceProvider services)

@@ -28,6 +28,18 @@ public sealed class DaemonState(TimeProvider time)
         }
     }
 
+    /// <summary>The config commit of the last cycle that loaded desired state.</summary>
+    public string? Revision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revision;
+            }
+        }
+    }
+
     public bool IsLeader
     {
         get

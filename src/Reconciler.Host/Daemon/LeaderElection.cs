@@ -73,13 +73,35 @@ public sealed class LeaderElection : BackgroundService
         elector.OnStoppedLeading += () => SetLeading(false);
         elector.OnNewLeader += leader => _logger.LogInformation("Lease {Namespace}/{Lease} is held by {Leader}", _options.Namespace, LeaseName, leader);
         _logger.LogInformation("Leader election on Lease {Namespace}/{Lease} as {Identity}", _options.Namespace, LeaseName, Identity);
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown.
+            try
+            {
+                await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or HttpOperationException or IOException or TimeoutException)
+            {
+                // The elector gives up on transport errors; a pod that cannot reach the API is unready, not dead.
+                if (_leading)
+                {
+                    SetLeading(false);
+                }
+
+                _state.SetElectionError($"leader election: the Kubernetes API is unreachable ({e.GetType().Name})");
+                _logger.LogError("Leader election on Lease {Namespace}/{Lease} failed: {Error}; retrying", _options.Namespace, LeaseName, e.Message);
+                try
+                {
+                    await Task.Delay(_options.LeaseDuration, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 

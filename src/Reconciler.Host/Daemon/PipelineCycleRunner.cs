@@ -64,8 +64,8 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         {
             var token = secrets.GitHubToken
                 ?? throw new InvalidOperationException("Reconciler:GitHub:Repo is set but there is no token: set GITHUB_TOKEN or Reconciler:GitHub:TokenFile (--github-token-file).");
-            var (owner, name) = Report.GitHub.GitHubOptions.ParseRepository(repo)!.Value;
-            port = new OctokitGitHubPort(new Report.GitHub.GitHubOptions(options.GitHub.Api, owner, name, token), time);
+            var (owner, name) = GitHubOptions.ParseRepository(repo)!.Value;
+            port = new OctokitGitHubPort(new GitHubOptions(options.GitHub.Api, owner, name, token), time);
         }
 
         return new PipelineCycleRunner(
@@ -117,6 +117,11 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         ArgumentNullException.ThrowIfNull(trigger);
         var started = _time.GetTimestamp();
         var snapshot = await _source.ReadAsync(ct);
+        if (_source is GitHubApiSource { RateLimitRemaining: { } remaining })
+        {
+            _metrics.SetGitHubRateLimitRemaining(remaining);
+        }
+
         if (!snapshot.Files.Any(f => f.Path.StartsWith(DesiredPaths.DomainsFolder + "/", StringComparison.Ordinal)))
         {
             _logger.LogWarning("No domain file in {Source} at {Revision}: nothing observed or reported (an empty checkout is not an empty fleet)",

@@ -50,7 +50,7 @@ public sealed record ReconcilerOptions
 
     public DesiredSourceOptions Desired { get; init; } = new();
 
-    public GitHubOptions GitHub { get; init; } = new();
+    public GitHubTargetOptions GitHub { get; init; } = new();
 
     public WebhookOptions Webhook { get; init; } = new();
 
@@ -76,7 +76,7 @@ public sealed record DesiredSourceOptions
     public string Branch { get; init; } = "main";
 }
 
-public sealed record GitHubOptions
+public sealed record GitHubTargetOptions
 {
     /// <summary><c>owner/name</c> where issues, PRs and statuses go; unset = report nowhere.</summary>
     [RegularExpression(@"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$",

@@ -13,6 +13,7 @@ namespace Reconciler.Host.Daemon;
 public sealed class RevisionWatcher(
     IDesiredSource source,
     CycleQueue queue,
+    DaemonState state,
     IOptions<ReconcilerOptions> options,
     TimeProvider time,
     ILogger<RevisionWatcher> logger) : BackgroundService
@@ -57,8 +58,9 @@ public sealed class RevisionWatcher(
 
         var first = _last is null;
         _last = revision;
-        if (first)
+        if (first || revision == state.Revision)
         {
+            // The start-up cycle covers the first revision; a cycle (say, from the webhook) already saw this one.
             return false;
         }
 

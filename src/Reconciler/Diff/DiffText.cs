@@ -21,7 +21,7 @@ internal static class DiffText
     public static string Describe(IEnumerable<RecordProblem> problems, Severity minimum = Severity.Error) =>
         string.Join("; ", problems.Where(p => p.Severity >= minimum).Select(p => p.ToString()));
 
-    /// <summary>The highest-severity rule of a problem list, for messages such as "breaks RFC 8461 §3.2".</summary>
+    /// <summary>Several live values in one finding field, in observed order.</summary>
     public static string Joined(IEnumerable<string> values) => string.Join(" | ", values);
 
     public static string Absence(AbsenceKind kind) => kind == AbsenceKind.NxDomain ? "the name does not exist" : "no record of that type";

@@ -22,7 +22,8 @@ public static class DkimDiff
         foreach (var (selector, declared) in spec.Dkim.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var name = $"{selector}._domainkey.{spec.Domain}";
-            if (!live.Dkim.TryGetValue(selector, out var observed) && !live.Dkim.TryGetValue(name, out observed))
+            if (!live.Dkim.TryGetValue(selector, out var observed) && !live.Dkim.TryGetValue(DnsName.Normalize(selector), out observed) &&
+                !live.Dkim.TryGetValue(name, out observed))
             {
                 findings.Add(DiffText.Unreachable(Checks.Dkim, name, "the selector was not looked up", "the DKIM selector"));
                 continue;

@@ -33,7 +33,11 @@ public static class DmarcReportAuthDiff
             switch (observation)
             {
                 case Unknown<IReadOnlyList<string>> unknown:
-                    yield return DiffText.Unreachable(Checks.DmarcReportAuth, name, unknown.Reason, "the external report authorisation");
+                    // A check whose worst outcome is a warning cannot make the domain undecided.
+                    yield return DiffText.Unreachable(Checks.DmarcReportAuth, name, unknown.Reason, "the external report authorisation") with
+                    {
+                        Severity = Severity.Warning,
+                    };
                     break;
                 case Found<IReadOnlyList<string>> found when found.Value.Any(DmarcRecord.IsDmarc):
                     break;

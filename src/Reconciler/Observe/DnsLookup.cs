@@ -19,7 +19,7 @@ internal sealed class DnsLookup
     public const int MaxCnameHops = 8;
 
     private readonly IDnsQuery query;
-    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> memo;
+    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> memo;
     private readonly ObserveCounters counters;
     private readonly DnsLookup? outside;
     private readonly string? zone;
@@ -29,7 +29,7 @@ internal sealed class DnsLookup
         IDnsQuery query,
         string servers,
         ObserveCounters counters,
-        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>>? memo = null)
+        ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>>? memo = null)
     {
         this.query = query;
         Servers = servers;
@@ -88,7 +88,8 @@ internal sealed class DnsLookup
         }
 
         var key = (Servers, normalized, type);
-        return memo.GetOrAdd(key, k => SendAsync(k.Name, k.Type, ct));
+        // Lazy: GetOrAdd may run its factory twice under contention; the query must be sent once.
+        return memo.GetOrAdd(key, k => new Lazy<Task<RawAnswer>>(() => SendAsync(k.Name, k.Type, ct))).Value;
     }
 
     /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>
@@ -158,6 +159,11 @@ internal sealed class DnsLookup
         {
             response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
         }
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            // DnsClient may report a cancelled query as a timeout: a cancelled run is not an observation.
+            throw new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct);
+        }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
         {
             return Failed($"timeout asking {Servers} for {name} {type}");
@@ -170,16 +176,22 @@ internal sealed class DnsLookup
         {
             return Failed($"socket error {e.SocketErrorCode} asking {Servers} for {name} {type}");
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return Failed($"timeout asking {Servers} for {name} {type}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
         }
 
         var server = response.NameServer?.ToString() ?? Servers;
+        if (!response.Header.HasQuery)
+        {
+            // QR clear: our own query came back (a socket talking to itself), not an answer.
+            return Failed($"not a DNS response (QR bit clear) from {server} for {name} {type}");
+        }
+
         var code = response.Header.ResponseCode;
         if (code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
             && !response.Questions.Any(q => q.QuestionType == type && DnsName.Normalize(q.QueryName.Value) == name))

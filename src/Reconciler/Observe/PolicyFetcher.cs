@@ -73,11 +73,15 @@ internal sealed class PolicyFetcher : IDisposable
                 (Fetcher: this, Target: target),
                 ct).ConfigureAwait(false);
         }
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"cancelled fetching the policy of {host} from {address}", e, ct);
+        }
         catch (TimeoutRejectedException)
         {
             return Unreachable(PolicyFailure.Timeout, $"timeout after {options.Timeout.TotalSeconds:0.###} s");
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e)
         {
             return Classify(e);
         }

@@ -96,15 +96,15 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
                     break;
                 case "a" when !term.IsModifier:
                     lookups++;
-                    await VoidCheckAsync(DomainOf(term.Value, domain), QueryType.A, ct).ConfigureAwait(false);
+                    await VoidCheckAsync(DomainOf(term.Value, domain), Target.Addresses, ct).ConfigureAwait(false);
                     break;
                 case "mx" when !term.IsModifier:
                     lookups++;
-                    await VoidCheckAsync(DomainOf(term.Value, domain), QueryType.MX, ct).ConfigureAwait(false);
+                    await VoidCheckAsync(DomainOf(term.Value, domain), Target.Mx, ct).ConfigureAwait(false);
                     break;
                 case "exists" when !term.IsModifier:
                     lookups++;
-                    await VoidCheckAsync(term.Value, QueryType.A, ct).ConfigureAwait(false);
+                    await VoidCheckAsync(term.Value, Target.A, ct).ConfigureAwait(false);
                     break;
                 case "ptr" when !term.IsModifier:
                     lookups++;
@@ -162,7 +162,7 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
         await WalkRecordAsync(target, records[0], [.. path, target], ct).ConfigureAwait(false);
     }
 
-    private async Task VoidCheckAsync(string? spec, QueryType type, CancellationToken ct)
+    private async Task VoidCheckAsync(string? spec, Target target, CancellationToken ct)
     {
         if (spec is null || HasMacro(spec))
         {
@@ -170,9 +170,9 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
         }
 
         var name = DnsName.Normalize(StripCidr(spec));
-        var result = type == QueryType.MX
-            ? (await dns.ResolveAsync(name, QueryType.MX, ct).ConfigureAwait(false)).Records.Map(r => r.Count)
-            : (await dns.AddressesAsync(name, ct).ConfigureAwait(false)).Map(r => r.Count);
+        var result = target == Target.Addresses
+            ? (await dns.AddressesAsync(name, ct).ConfigureAwait(false)).Map(r => r.Count)
+            : (await dns.ResolveAsync(name, target == Target.Mx ? QueryType.MX : QueryType.A, ct).ConfigureAwait(false)).Records.Map(r => r.Count);
         switch (result)
         {
             case Unknown<int> unknown:
@@ -196,6 +196,17 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
     {
         var slash = spec.IndexOf('/', StringComparison.Ordinal);
         return slash >= 0 ? spec[..slash] : spec;
+    }
+
+    /// <summary>
+    /// What a term looks up to detect a void: 'a' may match either family, so it is void only when A
+    /// and AAAA both are; 'exists' asks A only (RFC 7208 §5.7); 'mx' asks MX.
+    /// </summary>
+    private enum Target
+    {
+        Addresses,
+        A,
+        Mx,
     }
 
     private sealed class SpfUndecidedException(string reason) : Exception(reason);

@@ -46,9 +46,15 @@ public static class FixSteps
 
     internal static bool IsLong(string value) => System.Text.Encoding.UTF8.GetByteCount(value) > ZoneText.MaxStringBytes;
 
-    /// <summary>The CNAME-hop alternative for a long TXT value at a non-apex name.</summary>
-    internal static string CnameHop(string owner, string value) =>
-        $"\nIf your DNS host cannot store a TXT record over 255 bytes, publish the value at a name on a DNS host that can, and point {owner} at it:\n" +
-        Txt($"{owner}.<zone that stores long TXT>", value) + "\n" +
-        ZoneText.Record(owner, "CNAME", $"{owner}.<zone that stores long TXT>.");
+    /// <summary>
+    /// The CNAME-hop alternative for a long TXT value at a non-apex name: the value lives at a name in a zone
+    /// whose DNS host stores long TXT records (a placeholder the operator fills in), the name points there.
+    /// </summary>
+    internal static string CnameHop(string owner, string value)
+    {
+        var hop = $"{owner.Replace("._domainkey.", "-", StringComparison.Ordinal).Replace('.', '-')}.<zone whose DNS host stores long TXT>.";
+        return $"\nIf your DNS host cannot store a TXT record over 255 bytes, publish the value in a zone hosted where it can, and point {owner} at it:\n" +
+            string.Join('\t', hop, "3600", "IN", "TXT", ZoneText.QuoteTxt(value)) + "\n" +
+            ZoneText.Record(owner, "CNAME", hop);
+    }
 }

@@ -25,8 +25,14 @@ internal static class MtaStsFixes
                 $"{longest} seconds (the largest max_age published) before removing anything:\n\n{body}";
         }
 
+        var refused = (live.Policy?.Fetches ?? [])
+            .Where(f => f.Status == PolicyFetchStatus.Refused && f.Failure != PolicyFailure.NotFound)
+            .Select(f => $"{f.Address}: {f.Detail}").ToList();
+        var hosting = refused.Count == 0 ? "" :
+            $"; senders refuse what is served now ({string.Join("; ", refused)}), so serve it over HTTPS with a certificate valid for " +
+            $"mta-sts.{spec.Domain}, directly (no redirect)";
         return $"Publish this policy at {url} (status 200, Content-Type: text/plain, CRLF line ends, the same on every " +
-            $"address of mta-sts.{spec.Domain}):\n\n{body}";
+            $"address of mta-sts.{spec.Domain}){hosting}:\n\n{body}";
     }
 
     public static IEnumerable<string> Preconditions(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings)

@@ -5,7 +5,7 @@ namespace Reconciler.Records;
 
 /// <summary>
 /// A DKIM key record at <c>selector._domainkey.domain</c> (RFC 6376 §3.6.1; ed25519 per RFC 8463).
-/// <see cref="Tags"/> holds lower-case tag names and the values as written.
+/// <see cref="Tags"/> holds the tag names (case-sensitive, RFC 6376 §3.2) and the values as written.
 /// </summary>
 public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
 {
@@ -29,7 +29,7 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
 
     public static ParseResult<DkimKeyRecord> Parse(string txt)
     {
-        var parsed = TagList.Parse(txt, Rule);
+        var parsed = TagList.Parse(txt, Rule, caseSensitiveNames: true);
         if (parsed.Value is null)
         {
             return new(null, parsed.Problems);
@@ -39,6 +39,7 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
         var list = parsed.Value;
         var tags = list.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
         var record = new DkimKeyRecord(tags);
+        TagList.WarnMiscased(list, ["v", "h", "k", "n", "p", "s", "t"], TagList.Rfc6376TagList, problems);
         var versionIndex = list.ToList().FindIndex(t => t.Key == "v");
         if (versionIndex > 0)
         {
@@ -84,9 +85,7 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
     {
         var tags = new List<KeyValuePair<string, string>> { new("v", "DKIM1"), new("k", KeyType) };
         tags.AddRange(CanonicalOrder.Skip(2).Where(k => Get(k) is not null).Select(k => new KeyValuePair<string, string>(k, Get(k)!)));
-        tags.AddRange(Tags.Where(t => !CanonicalOrder.Contains(t.Key.ToLowerInvariant()) && !t.Key.Equals("p", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(t => new KeyValuePair<string, string>(t.Key.ToLowerInvariant(), t.Value)));
+        tags.AddRange(Tags.Where(t => !CanonicalOrder.Contains(t.Key) && t.Key != "p").OrderBy(t => t.Key, StringComparer.Ordinal));
         tags.Add(new("p", PublicKey));
         return TagList.Render(tags);
     }
@@ -185,13 +184,7 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
 
     private string? Get(string name) => Get(Tags, name);
 
-    private static string? Get(IReadOnlyDictionary<string, string> tags, string name)
-    {
-        if (tags.TryGetValue(name, out var v))
-        {
-            return v;
-        }
-
-        return tags.FirstOrDefault(t => string.Equals(t.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
-    }
+    /// <summary>Tag names are case-sensitive (RFC 6376 §3.2).</summary>
+    private static string? Get(IReadOnlyDictionary<string, string> tags, string name) =>
+        tags.TryGetValue(name, out var v) ? v : null;
 }

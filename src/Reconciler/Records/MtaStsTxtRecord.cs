@@ -27,9 +27,10 @@ public sealed record MtaStsTxtRecord(string Id)
             return ParseResult<MtaStsTxtRecord>.Failure(Rule, "the record must begin with 'v=STSv1' (case-sensitive)");
         }
 
-        var tags = TagList.Parse(txt, Rule);
+        var tags = TagList.Parse(txt, Rule, caseSensitiveNames: true);
         var problems = new List<RecordProblem>(tags.Problems);
         var list = tags.Value ?? [];
+        TagList.WarnMiscased(list, ["v", "id"], Rule, problems);
         var id = TagList.Get(list, "id");
         if (id is null)
         {

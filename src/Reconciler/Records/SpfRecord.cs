@@ -8,6 +8,9 @@ public sealed record SpfRecord(IReadOnlyList<SpfTerm> Terms)
 {
     public const int MaxLookupTerms = 10;
 
+    /// <summary>RFC 7208 §3.4: keep the record small enough for a 512-octet UDP answer.</summary>
+    public const int RecommendedMaxLength = 450;
+
     /// <summary><c>v=spf1</c>, case-insensitively, followed by a space or the end (RFC 7208 §4.5).</summary>
     public static bool IsSpf(string txt) =>
         txt is not null && txt.StartsWith("v=spf1", StringComparison.OrdinalIgnoreCase) && (txt.Length == 6 || txt[6] == ' ');
@@ -78,6 +81,12 @@ public sealed record SpfRecord(IReadOnlyList<SpfTerm> Terms)
         if (terms.Any(t => !t.IsModifier && Is(t, "ptr")))
         {
             problems.Add(new(Severity.Warning, "RFC 7208 §5.5", "the 'ptr' mechanism SHOULD NOT be used: it is slow and unreliable"));
+        }
+
+        if (txt.Length > RecommendedMaxLength)
+        {
+            problems.Add(new(Severity.Warning, "RFC 7208 §3.4",
+                $"the record is {txt.Length} octets; keep it under {RecommendedMaxLength} so that answers fit in 512-octet UDP"));
         }
 
         var all = terms.FindIndex(IsAll);

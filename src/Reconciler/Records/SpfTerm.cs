@@ -16,7 +16,9 @@ public sealed record SpfTerm(string Qualifier, string Name, string? Value, bool 
     private static readonly Regex CidrOnly = new(@"^(?:/([0-9]+))?(?://([0-9]+))?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     /// <summary>include, a, mx, ptr, exists and redirect cost a DNS lookup (RFC 7208 §4.6.4).</summary>
-    public bool CausesDnsLookup => Name.ToLowerInvariant() is "include" or "a" or "mx" or "ptr" or "exists" or "redirect";
+    public bool CausesDnsLookup => IsModifier
+        ? Name.Equals("redirect", StringComparison.OrdinalIgnoreCase)
+        : Name.ToLowerInvariant() is "include" or "a" or "mx" or "ptr" or "exists";
 
     public string Render()
     {

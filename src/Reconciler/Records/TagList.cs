@@ -10,7 +10,14 @@ public static class TagList
     public const string Rfc6376TagList = "RFC 6376 §3.2";
 
     /// <summary>Parses <paramref name="text"/>; problems name <paramref name="rule"/>. Never throws.</summary>
-    public static ParseResult<IReadOnlyList<KeyValuePair<string, string>>> Parse(string text, string rule)
+    public static ParseResult<IReadOnlyList<KeyValuePair<string, string>>> Parse(string text, string rule) =>
+        Parse(text, rule, caseSensitiveNames: false);
+
+    /// <summary>
+    /// As <see cref="Parse(string, string)"/>; with <paramref name="caseSensitiveNames"/> tag names are kept as
+    /// written and compared ordinally, as RFC 6376 §3.2 (DKIM), RFC 8461 §3.1 and RFC 8460 §3 require.
+    /// </summary>
+    internal static ParseResult<IReadOnlyList<KeyValuePair<string, string>>> Parse(string text, string rule, bool caseSensitiveNames)
     {
         ArgumentNullException.ThrowIfNull(rule);
         var problems = new List<RecordProblem>();
@@ -60,7 +67,7 @@ public static class TagList
                 continue;
             }
 
-            var lower = name.ToLowerInvariant();
+            var lower = caseSensitiveNames ? name : name.ToLowerInvariant();
             if (!seen.Add(lower))
             {
                 problems.Add(new RecordProblem(Severity.Error, rule, $"tag '{lower}' appears more than once; the first is used"));
@@ -95,6 +102,19 @@ public static class TagList
         }
 
         return null;
+    }
+
+    /// <summary>Warns about tags that differ from a known lower-case tag name only in case (case-sensitive records).</summary>
+    internal static void WarnMiscased(IReadOnlyList<KeyValuePair<string, string>> tags, string[] known, string rule, List<RecordProblem> problems)
+    {
+        foreach (var t in tags)
+        {
+            var match = known.FirstOrDefault(k => k != t.Key && string.Equals(k, t.Key, StringComparison.OrdinalIgnoreCase));
+            if (match is not null)
+            {
+                problems.Add(new(Severity.Warning, rule, $"tag '{t.Key}' is ignored: tag names are case-sensitive, did you mean '{match}'?"));
+            }
+        }
     }
 
     /// <summary>Renders tags as <c>a=1; b=2</c>.</summary>

@@ -47,8 +47,9 @@ public sealed record TlsRptRecord(IReadOnlyList<string> Rua)
             return ParseResult<TlsRptRecord>.Failure(Rule, "the record must begin with 'v=TLSRPTv1' (case-sensitive)");
         }
 
-        var tags = TagList.Parse(txt, Rule);
+        var tags = TagList.Parse(txt, Rule, caseSensitiveNames: true);
         var problems = new List<RecordProblem>(tags.Problems);
+        TagList.WarnMiscased(tags.Value ?? [], ["v", "rua"], Rule, problems);
         var rua = TagList.Get(tags.Value ?? [], "rua");
         var uris = ReportUri.SplitList(rua);
         if (rua is null || uris.Count == 0)

@@ -137,7 +137,7 @@ public sealed class KubernetesManifestTests
         Assert.All(pods, p =>
         {
             Assert.Equal("true", Scalar(p.Pod, "securityContext", "runAsNonRoot"));
-            Assert.Equal("64198", Scalar(p.Pod, "securityContext", "runAsUser"));
+            Assert.Equal("1654", Scalar(p.Pod, "securityContext", "runAsUser"));
             Assert.Equal("RuntimeDefault", Scalar(p.Pod, "securityContext", "seccompProfile", "type"));
             Assert.Equal("reconciler", Scalar(p.Pod, "serviceAccountName"));
         });

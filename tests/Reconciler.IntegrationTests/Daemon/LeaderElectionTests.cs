@@ -5,13 +5,13 @@ using Reconciler.Host.Daemon;
 
 namespace Reconciler.IntegrationTests.Daemon;
 
-public sealed class LeaderElectionTests(FakeLeaseApi api) : IClassFixture<FakeLeaseApi>
+public sealed class LeaderElectionTests(FakeLeaseApi leases) : IClassFixture<FakeLeaseApi>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     private sealed record Candidate(LeaderElection Elector, DaemonState State, CycleQueue Queue, LogCapture Logs);
 
-    private Candidate NewCandidate(string identity, string ns, string lease, string shard = "0/1")
+    private Candidate NewCandidate(string identity, string ns, string lease, string shard = "0/1", Uri? api = null)
     {
         var options = Options.Create(new ReconcilerOptions
         {
@@ -27,7 +27,7 @@ public sealed class LeaderElectionTests(FakeLeaseApi api) : IClassFixture<FakeLe
                 RetryPeriod = TimeSpan.FromMilliseconds(100),
             },
         });
-        var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Address.ToString() });
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = (api ?? leases.Address).ToString() });
         var state = new DaemonState(TimeProvider.System);
         var queue = new CycleQueue();
         var logs = new LogCapture();
@@ -57,17 +57,17 @@ public sealed class LeaderElectionTests(FakeLeaseApi api) : IClassFixture<FakeLe
             await Until(() => a.Elector.IsLeader || b.Elector.IsLeader, "a leader");
             var (leader, follower) = a.Elector.IsLeader ? (a, b) : (b, a);
             Assert.False(follower.Elector.IsLeader);
-            Assert.Equal(leader.Elector.Identity, api.HolderOf("mail", "reconciler"));
+            Assert.Equal(leader.Elector.Identity, leases.HolderOf("mail", "reconciler"));
             Assert.True(leader.State.IsLeader);
             Assert.False(follower.State.IsLeader);
             Assert.True(leader.Queue.Reader.TryRead(out var reason));
             Assert.Equal(CycleReason.BecameLeader, reason);
 
             await leader.Elector.StopAsync(CancellationToken.None);
-            Assert.NotEqual(leader.Elector.Identity, api.HolderOf("mail", "reconciler"));
+            Assert.NotEqual(leader.Elector.Identity, leases.HolderOf("mail", "reconciler"));
 
             await Until(() => follower.Elector.IsLeader, "the follower to take over");
-            Assert.Equal(follower.Elector.Identity, api.HolderOf("mail", "reconciler"));
+            Assert.Equal(follower.Elector.Identity, leases.HolderOf("mail", "reconciler"));
             Assert.True(follower.State.IsLeader);
             Assert.False(leader.Elector.IsLeader);
         }
@@ -81,7 +81,7 @@ public sealed class LeaderElectionTests(FakeLeaseApi api) : IClassFixture<FakeLe
     [Fact]
     public async Task A_403_from_the_api_fails_readiness_loudly()
     {
-        api.Forbidden["locked-down"] = true;
+        leases.Forbidden["locked-down"] = true;
         var candidate = NewCandidate("pod-c", "locked-down", "reconciler");
         await candidate.Elector.StartAsync(CancellationToken.None);
         try
@@ -101,6 +101,24 @@ public sealed class LeaderElectionTests(FakeLeaseApi api) : IClassFixture<FakeLe
     }
 
     [Fact]
+    public async Task An_unreachable_api_makes_the_replica_unready_not_dead()
+    {
+        var candidate = NewCandidate("pod-e", "mail", "nowhere", api: new Uri("http://127.0.0.1:1/"));
+        await candidate.Elector.StartAsync(CancellationToken.None);
+        try
+        {
+            await Until(() => candidate.State.Evaluate(TimeSpan.FromMinutes(5)).Reason.Contains("unreachable", StringComparison.Ordinal), "the transport error");
+
+            Assert.False(candidate.Elector.IsLeader);
+            Assert.False(candidate.Elector.ExecuteTask!.IsCompleted);
+        }
+        finally
+        {
+            await candidate.Elector.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Each_shard_elects_on_its_own_lease()
     {
         var candidate = NewCandidate("pod-d", "mail", "fleet", shard: "2/4");
@@ -109,8 +127,8 @@ public sealed class LeaderElectionTests(FakeLeaseApi api) : IClassFixture<FakeLe
         try
         {
             await Until(() => candidate.Elector.IsLeader, "leadership of shard 2");
-            Assert.Equal("pod-d", api.HolderOf("mail", "fleet-2"));
-            Assert.Null(api.HolderOf("mail", "fleet"));
+            Assert.Equal("pod-d", leases.HolderOf("mail", "fleet-2"));
+            Assert.Null(leases.HolderOf("mail", "fleet"));
         }
         finally
         {

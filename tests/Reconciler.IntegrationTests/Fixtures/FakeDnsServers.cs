@@ -20,8 +20,10 @@ public sealed class SilentDnsServer : IDisposable
 }
 
 /// <summary>
-/// A tiny misbehaving DNS responder on 127.0.0.1 (UDP): answers every query with an empty
-/// response carrying the given RCODE (2 SERVFAIL, 1 FORMERR, 4 NOTIMP, 5 REFUSED).
+/// A tiny misbehaving DNS responder on 127.0.0.1 (UDP only): answers every query with an empty
+/// response carrying the given RCODE (2 SERVFAIL, 1 FORMERR, 4 NOTIMP, 5 REFUSED), or with the
+/// truncation bit set (the client must retry over TCP, where nothing listens), or echoes the
+/// query back unchanged (QR clear: what a socket that talks to itself receives).
 /// </summary>
 public sealed class RcodeDnsServer : IDisposable
 {
@@ -29,10 +31,10 @@ public sealed class RcodeDnsServer : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    public RcodeDnsServer(int rcode)
+    public RcodeDnsServer(int rcode, bool truncate = false, bool echo = false)
     {
         EndPoint = (IPEndPoint)udp.Client.LocalEndPoint!;
-        loop = RunAsync(rcode, stop.Token);
+        loop = RunAsync(rcode, truncate, echo, stop.Token);
     }
 
     public IPEndPoint EndPoint { get; }
@@ -53,7 +55,7 @@ public sealed class RcodeDnsServer : IDisposable
         stop.Dispose();
     }
 
-    private async Task RunAsync(int rcode, CancellationToken ct)
+    private async Task RunAsync(int rcode, bool truncate, bool echo, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -73,9 +75,15 @@ public sealed class RcodeDnsServer : IDisposable
                 continue;
             }
 
+            if (echo)
+            {
+                await udp.SendAsync(query, request.RemoteEndPoint, ct);
+                continue;
+            }
+
             // Echo the header and question; QR=1, RD copied, RA=1, the RCODE; no answers.
             var reply = (byte[])query.Clone();
-            reply[2] = (byte)(0x80 | (query[2] & 0x01));
+            reply[2] = (byte)(0x80 | (truncate ? 0x02 : 0) | (query[2] & 0x01));
             reply[3] = (byte)(0x80 | (rcode & 0x0f));
             reply[6] = reply[7] = reply[8] = reply[9] = reply[10] = reply[11] = 0;
             var length = QuestionEnd(query);

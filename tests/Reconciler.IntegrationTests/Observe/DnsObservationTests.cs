@@ -74,7 +74,7 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
     public async Task Dkim_cname_chains_are_followed_and_recorded()
     {
         using var observer = fixture.Observer();
-        var live = await observer.ObserveAsync(ObserveFixture.Spec("full.obs.test", dkim: ["s2", "s3", "s4", "s5", "s6"]), CancellationToken.None);
+        var live = await observer.ObserveAsync(ObserveFixture.Spec("full.obs.test", dkim: ["s2", "s3", "s4", "s5", "s6", "s7", "s8"]), CancellationToken.None);
 
         // Out of zone: the server answers with the CNAME alone; the chain is followed by asking again.
         Assert.Equal(["s2.keys.other.test"], FoundValue(live.Dkim["s2"].CnameChain));
@@ -92,6 +92,11 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
         var loop = Assert.IsType<Unknown<IReadOnlyList<string>>>(live.Dkim["s5"].Txt);
         Assert.Contains("CNAME loop", loop.Reason, StringComparison.Ordinal);
         Assert.IsType<Unknown<IReadOnlyList<string>>>(live.Dkim["s5"].CnameChain);
+
+        // At most eight hops are followed.
+        Assert.Contains("longer than 8 hops", Assert.IsType<Unknown<IReadOnlyList<string>>>(live.Dkim["s7"].Txt).Reason, StringComparison.Ordinal);
+        Assert.Equal(8, FoundValue(live.Dkim["s8"].CnameChain).Count);
+        Assert.Equal(["v=DKIM1; p=FAR"], FoundValue(live.Dkim["s8"].Txt));
     }
 
     [Fact]
@@ -150,6 +155,46 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
         var reason = Assert.IsType<Unknown<IReadOnlyList<string>>>(live.MtaStsTxt).Reason;
         Assert.Contains(name, reason, StringComparison.Ordinal);
         Assert.Contains(server.EndPoint.ToString(), reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Truncated_with_no_tcp_server_is_unknown()
+    {
+        using var server = new RcodeDnsServer(0, truncate: true);
+        using var observer = fixture.Observer(server.EndPoint);
+        var live = await observer.ObserveAsync(ObserveFixture.Spec("full.obs.test"), CancellationToken.None);
+        var reason = Assert.IsType<Unknown<IReadOnlyList<string>>>(live.DmarcTxt).Reason;
+        Assert.Contains("_dmarc.full.obs.test TXT", reason, StringComparison.Ordinal);
+        Assert.IsType<Unknown<IReadOnlyList<MxRecord>>>(live.Mx);
+    }
+
+    [Fact]
+    public async Task An_echoed_query_is_unknown_never_nodata()
+    {
+        using var server = new RcodeDnsServer(0, echo: true);
+        using var observer = fixture.Observer(server.EndPoint);
+        var live = await observer.ObserveAsync(ObserveFixture.Spec("full.obs.test"), CancellationToken.None);
+        Assert.Contains("QR bit clear", Assert.IsType<Unknown<IReadOnlyList<string>>>(live.DmarcTxt).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_thrown_not_reported_as_unknown()
+    {
+        using var observer = fixture.Observer();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => observer.ObserveAllAsync([ObserveFixture.Spec("full.obs.test", mtaSts: true)], cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Cancellation_while_waiting_for_a_silent_server_is_thrown()
+    {
+        using var silent = new SilentDnsServer();
+        using var observer = fixture.Observer(silent.EndPoint);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => observer.ObserveAsync(ObserveFixture.Spec("full.obs.test"), cancel.Token));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class ObserveFixture : IAsyncLifetime
     public LiveObserverOptions Options(IPEndPoint? dns = null) => new()
     {
         Resolvers = [dns ?? Dns.EndPoint],
-        Timeout = TimeSpan.FromSeconds(1.5),
+        Timeout = TimeSpan.FromSeconds(3),
         ConnectTimeout = TimeSpan.FromSeconds(1),
         DnsRetries = 0,
         PolicyPort = Https.Port,
@@ -78,9 +78,19 @@ public sealed class ObserveFixture : IAsyncLifetime
             .Cname("s4._domainkey.full", "gone.full.obs.test.")
             .Cname("s5._domainkey.full", "s5b.full.obs.test.").Cname("s5b.full", "s5._domainkey.full.obs.test.")
             .Cname("s6._domainkey.full", "missing.other.test.")
+            .Cname("s7._domainkey.full", "hop1.full.obs.test.")
+            .Cname("s8._domainkey.full", "hop2.full.obs.test.")
             .Tlsa("_25._tcp.mx1.full", 3, 1, 1, "2F5C0BAD00FF")
             .A("mx1.full", "192.0.2.1").A("mx2.full", "192.0.2.2")
             .A("mta-sts.full", "127.0.0.2").A("mta-sts.full", "127.0.0.3");
+        // A chain of nine CNAMEs from s7 (one too many), eight from s8 (the most allowed).
+        foreach (var i in Enumerable.Range(1, 8))
+        {
+            z.Cname($"hop{i}.full", $"hop{i + 1}.full.obs.test.");
+        }
+
+        z.Txt("hop9.full", "v=DKIM1; p=FAR");
+
         // A name that exists with no records of the asked types.
         z.A("bare", "192.0.2.9");
         // SPF trees.
@@ -146,6 +156,7 @@ public sealed class ObserveFixture : IAsyncLifetime
         https.Present(H("wrongname"), CertificateKind.WrongName);
         https.Present(H("untrusted"), CertificateKind.UntrustedIssuer);
         https.Present(H("tls10"), CertificateKind.Tls10Only);
+        https.Prepare(PolicyHosts.Append("full").Select(H));
     }
 }
 

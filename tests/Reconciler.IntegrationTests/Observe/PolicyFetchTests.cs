@@ -50,8 +50,8 @@ public sealed class PolicyFetchTests(ObserveFixture fixture)
     public async Task Tls_1_0_only_is_refused_as_tls()
     {
         var fetch = await SingleFetch("tls10");
-        Assert.NotEqual(PolicyFetchStatus.Ok, fetch.Status);
-        Assert.Contains(fetch.Failure, new[] { PolicyFailure.Tls, PolicyFailure.Connection });
+        Assert.Equal((PolicyFetchStatus.Refused, PolicyFailure.Tls), (fetch.Status, fetch.Failure));
+        Assert.StartsWith("TLS handshake failed", fetch.Detail, StringComparison.Ordinal);
         Assert.Null(fetch.Body);
     }
 

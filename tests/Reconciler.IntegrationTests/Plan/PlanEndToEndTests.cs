@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Schema;
 using Reconciler.Host;
 
 namespace Reconciler.IntegrationTests.Plan;
@@ -23,6 +25,10 @@ public sealed class PlanEndToEndTests(PlanWorldFixture fixture) : IClassFixture<
     {
         var (exit, plan, stderr) = RunPlan(fixture.World, []);
         AssertPlan(fixture.World, plan, fixture.World.Domains);
+        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(PlanCommandTests.RepoRoot(), "schemas", "plan.schema.json")),
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        using var document = JsonDocument.Parse(plan.ToJsonString());
+        Assert.True(schema.Evaluate(document.RootElement).IsValid, "the plan JSON does not follow schemas/plan.schema.json");
         Assert.True(exit == 2, $"exit {exit}; stderr: {stderr}");
     }
 

@@ -118,6 +118,16 @@ public class DkimKeyRecordTests
     }
 
     [Fact]
+    public void Tag_names_are_case_sensitive_per_rfc6376_section_3_2()
+    {
+        var r = DkimKeyRecord.Parse("v=DKIM1; K=rsa; P=");
+        Assert.False(r.Ok);
+        Assert.Contains(r.Problems, p => p.Severity == Severity.Error && p.Message.Contains("'p'", StringComparison.Ordinal));
+        Assert.Contains(r.Problems, p => p.Severity == Severity.Warning && p.Message.Contains("'P'", StringComparison.Ordinal));
+        Assert.Contains(r.Problems, p => p.Severity == Severity.Warning && p.Message.Contains("'K'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Optional_tags_are_accepted()
     {
         var r = DkimKeyRecord.Parse("v=DKIM1; h=sha256:sha1; s=email:*; t=y:s; n=rotated 2026; x_future=1; p=" + SpkiKey(2048));
@@ -139,7 +149,7 @@ public class DkimKeyRecordTests
         var key = Rsa2048;
         var a = DkimKeyRecord.Parse($"v=DKIM1; k=rsa; p={key}").Value!;
         Assert.True(a.SemanticEquals(DkimKeyRecord.Parse($"p={key[..20]}\r\n {key[20..]}; n=hello").Value!));
-        Assert.True(a.SemanticEquals(DkimKeyRecord.Parse($"K=RSA; s=*; p={key}").Value!));
+        Assert.True(a.SemanticEquals(DkimKeyRecord.Parse($"k=RSA; s=*; p={key}").Value!));
         Assert.False(a.SemanticEquals(DkimKeyRecord.Parse($"v=DKIM1; t=y; p={key}").Value!));
         Assert.False(a.SemanticEquals(DkimKeyRecord.Parse("v=DKIM1; p=" + SpkiKey(2048)).Value!));
         Assert.False(a.SemanticEquals(DkimKeyRecord.Parse("v=DKIM1; p=").Value!));

@@ -28,6 +28,8 @@ public class MtaStsTxtRecordTests
     [InlineData("v=STSv1; id=abc-def")]
     [InlineData("v=STSv1; id=123456789012345678901234567890123")]
     [InlineData("v=STSv1; id=a; id=b")]
+    [InlineData("v=STSv1; ID=abc")]
+    [InlineData("v=STSv1; Id=abc")]
     public void Rejects_invalid_records_naming_section_3_1(string txt)
     {
         var r = MtaStsTxtRecord.Parse(txt);

@@ -85,14 +85,23 @@ public class NormalisationTests
     [InlineData("v=STSv1; id=abc")]
     [InlineData("v=STSv1;id=abc;")]
     [InlineData("v=STSv1 ;  id = abc ; ")]
-    [InlineData("v=STSv1; ext=1; ID=abc")]
+    [InlineData("v=STSv1; ext=1; id=abc")]
     public void Mta_sts_txt_whitespace_trailing_semicolon_and_order_do_not_drift(string txt) =>
         Assert.Equal(new MtaStsTxtRecord("abc"), MtaStsTxtRecord.Parse(txt).Value);
+
+    [Fact]
+    public void Tag_name_case_is_significant_where_the_rfc_says_so()
+    {
+        Assert.False(MtaStsTxtRecord.Parse("v=STSv1; ID=abc").Ok);
+        Assert.False(TlsRptRecord.Parse("v=TLSRPTv1; RUA=mailto:a@example.com").Ok);
+        Assert.False(DkimKeyRecord.Parse($"v=DKIM1; P={Key}").Ok);
+        Assert.True(DmarcRecord.Parse("v=DMARC1; P=reject").Ok);
+    }
 
     [Theory]
     [InlineData("v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.com/t")]
     [InlineData("v=TLSRPTv1;rua=https://r.example.com/t , mailto:a@Example.COM;")]
-    [InlineData("v=TLSRPTv1 ; RUA = MAILTO:a@example.com,HTTPS://R.example.com/t")]
+    [InlineData("v=TLSRPTv1 ; rua = MAILTO:a@example.com,HTTPS://R.example.com/t")]
     public void Tls_rpt_whitespace_order_case_and_trailing_semicolon_do_not_drift(string txt)
     {
         var baseline = TlsRptRecord.Parse("v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.com/t").Value!;
@@ -103,7 +112,7 @@ public class NormalisationTests
     [InlineData($"v=DKIM1; k=rsa; p={Key}")]
     [InlineData($"k=rsa; p={Key}")]
     [InlineData($"p={Key};")]
-    [InlineData($"V=DKIM1;K=RSA;P=MIGfMA0GCSqGSIb3\r\n\tDQEBAQUAA4GNADCBiQKBgQC5;")]
+    [InlineData($"v=DKIM1;k=RSA;p=MIGfMA0GCSqGSIb3\r\n\tDQEBAQUAA4GNADCBiQKBgQC5;")]
     [InlineData($"v=DKIM1; n=note; s=*; p= MIGfMA0GCSqGSIb3DQEB AQUAA4GNADCBiQKBgQC5 ")]
     public void Dkim_order_case_whitespace_and_trailing_semicolon_do_not_drift(string txt)
     {
@@ -136,5 +145,5 @@ public class NormalisationTests
     }
 
     private static DkimKeyRecord FromTags(string txt) =>
-        new(TagList.Parse(txt, "test").Value!.ToDictionary(t => t.Key, t => t.Value));
+        new(TagList.Parse(txt, "test", caseSensitiveNames: true).Value!.ToDictionary(t => t.Key, t => t.Value));
 }

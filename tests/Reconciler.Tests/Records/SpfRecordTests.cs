@@ -117,6 +117,16 @@ public class SpfRecordTests
     }
 
     [Fact]
+    public void A_record_over_450_octets_is_a_warning()
+    {
+        var ips = string.Join(' ', Enumerable.Range(0, 30).Select(i => $"ip4:198.51.100.{i}/32"));
+        var r = SpfRecord.Parse($"v=spf1 {ips} -all");
+        Assert.True(r.Ok);
+        Assert.Equal("RFC 7208 §3.4", Assert.Single(r.Problems).Rule);
+        Assert.Empty(SpfRecord.Parse("v=spf1 ip4:198.51.100.1 -all").Problems);
+    }
+
+    [Fact]
     public void Include_and_redirect_targets()
     {
         var r = SpfRecord.Parse("v=spf1 include:a.example.com -include:b.example.com redirect=c.example.com").Value!;

@@ -27,6 +27,7 @@ public class TlsRptRecordTests
     [InlineData("v=TLSRPTv1; rua=mailto:a@bad_domain", "invalid domain")]
     [InlineData("v=TLSRPTv1; rua=https://", "https:")]
     [InlineData("v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com", "more than once")]
+    [InlineData("v=TLSRPTv1; RUA=mailto:a@example.com", "'rua'")]
     public void Rejects_invalid_records_naming_section_3(string txt, string mention)
     {
         var r = TlsRptRecord.Parse(txt);

@@ -53,7 +53,7 @@ public static class PlanText
         foreach (var f in domain.Findings)
         {
             b.Append("  ").Append(Paint(SeverityText(f.Severity).PadRight(8), SeverityColor(f.Severity), color))
-                .Append(' ').Append(f.Check).Append(' ').Append(Kebab(f.Kind)).Append(' ').Append(f.Name).Append('\n')
+                .Append(' ').Append(f.Check).Append(' ').Append(Kebab(f.Kind)).Append(' ').Append(OneLine(f.Name)).Append('\n')
                 .Append("           ").Append(OneLine(f.Message)).Append('\n');
             if (f.Expected is not null)
             {
@@ -78,10 +78,10 @@ public static class PlanText
             foreach (var step in domain.Fix)
             {
                 var lines = step.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
-                b.Append("    ").Append(lines[0]).Append('\n');
+                b.Append("    ").Append(Clean(lines[0])).Append('\n');
                 foreach (var line in lines.Skip(1))
                 {
-                    b.Append("       ").Append(line).Append('\n');
+                    b.Append("       ").Append(Clean(line)).Append('\n');
                 }
             }
         }
@@ -98,9 +98,20 @@ public static class PlanText
         return Paint(text, paint, color);
     }
 
+    /// <summary>One line, with CR/LF shown as escapes and any other control character (ESC included) as '?'.</summary>
     private static string OneLine(string text) =>
-        text.Replace("\r\n", "\\r\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)
-            .Replace("\u001b", "\\e", StringComparison.Ordinal);
+        Clean(text.Replace("\r\n", "\\r\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
+
+    /// <summary>Live values may carry terminal escapes: every control character but tab becomes '?'.</summary>
+    private static string Clean(string text) =>
+        string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsControl(c) && c != '\t' ? '?' : c;
+            }
+        });
 
     private static string SeverityText(Severity s) => s switch
     {

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Time.Testing;
+using Reconciler.Desired;
+using Reconciler.Observe;
+using Reconciler.Plan;
+
+namespace Reconciler.Tests.Plan;
+
+public sealed class ReconcileCycleTests
+{
+    private static readonly FakeTimeProvider Clock = new(GoldenCaseTests.Now);
+
+    private static DesiredState State()
+    {
+        var spec = GoldenCaseTests.LoadSpec(Path.Combine(GoldenCaseTests.CasesDir(), "in-sync-baseline", "desired.yaml"));
+        return new DesiredState(
+            [spec, spec with { Domain = "other.example", File = "domains/other.example.yaml" }],
+            [new InvalidDomain("broken.example", "domains/broken.example.yaml")],
+            [new Diagnostic(Reconciler.Records.Severity.Error, "domains/broken.example.yaml", 3, 1, "unknown key 'x'")],
+            new RenderSettings(null));
+    }
+
+    private static LiveDomain Live(string domain)
+    {
+        var live = Reconciler.Plan.Output.PlanJson.ReadLive(File.ReadAllText(Path.Combine(GoldenCaseTests.CasesDir(), "in-sync-baseline", "live.json")))!;
+        return live with { Domain = domain };
+    }
+
+    [Fact]
+    public async Task One_pass_observes_the_valid_domains_and_plans_the_invalid_ones_as_invalid()
+    {
+        var observed = new List<string>();
+        var cycle = new ReconcileCycle((specs, _) =>
+        {
+            observed.AddRange(specs.Select(s => s.Domain));
+            return Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList());
+        }, Clock);
+
+        var result = await cycle.RunAsync(State(), null, CancellationToken.None);
+
+        Assert.Equal(["example.com", "other.example"], observed);
+        Assert.Equal(["broken.example", "example.com", "other.example"], result.Plan.Domains.Select(d => d.Domain));
+        Assert.Equal(DomainStatus.Invalid, result.Plan.Domains[0].Status);
+        Assert.Equal(DomainStatus.InSync, result.Plan.Domains[1].Status);
+        Assert.Equal(1, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_domain_filter_limits_observation_and_plan()
+    {
+        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList()), Clock);
+        var result = await cycle.RunAsync(State(), ["EXAMPLE.com."], CancellationToken.None);
+        var only = Assert.Single(result.Plan.Domains);
+        Assert.Equal("example.com", only.Domain);
+        Assert.Equal(0, result.Plan.ExitCode);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_error_in_reconciler_yaml_makes_the_run_exit_one()
+    {
+        var state = State() with { Diagnostics = [new Diagnostic(Reconciler.Records.Severity.Error, "reconciler.yaml", 2, 3, "unknown key 'y'")] };
+        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList()), Clock);
+        var result = await cycle.RunAsync(state, ["example.com"], CancellationToken.None);
+        Assert.Equal(0, result.Plan.ExitCode);
+        Assert.Equal(1, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_failure_while_planning_one_domain_makes_it_unknown_not_the_cycle_fail()
+    {
+        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(
+            specs.Select(s => s.Domain == "other.example" ? Live(s.Domain) with { Dkim = null! } : Live(s.Domain)).ToList()), Clock);
+        var result = await cycle.RunAsync(State(), null, CancellationToken.None);
+        var other = Assert.Single(result.Plan.Domains, d => d.Domain == "other.example");
+        Assert.Equal(DomainStatus.Unknown, other.Status);
+        Assert.Equal(DomainStatus.InSync, Assert.Single(result.Plan.Domains, d => d.Domain == "example.com").Status);
+    }
+
+    [Fact]
+    public async Task An_observer_that_loses_domains_is_an_error_not_a_silent_gap()
+    {
+        var cycle = new ReconcileCycle((_, _) => Task.FromResult<IReadOnlyList<LiveDomain>>([]), Clock);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cycle.RunAsync(State(), null, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Planning_observed_domains_is_pure()
+    {
+        var plan = ReconcileCycle.Plan(State(), [Live("example.com"), Live("other.example")], Clock);
+        Assert.Equal(3, plan.Summary.Domains);
+        Assert.Equal(2, plan.Summary.InSync);
+        Assert.Equal(1, plan.Summary.Invalid);
+    }
+}
