@@ -9,7 +9,7 @@ namespace Reconciler.Host.Commands;
 
 /// <summary>
 /// <c>reconciler reconcile [plan options] [--github-repo OWNER/NAME] [--github-api URL] [--github-token-file FILE]
-/// [--branch NAME] [--dry-run]</c>: one pass of <c>plan</c>, then the plan reported to GitHub (drift issues,
+/// [--branch NAME] [--commit SHA] [--dry-run]</c>: one pass of <c>plan</c>, then the plan reported to GitHub (drift issues,
 /// id-bump PRs, the commit status). The token comes from the file or <c>GITHUB_TOKEN</c> and is never printed.
 /// A config without any loadable domain file is not an empty fleet: nothing is reported then.
 /// Exit codes as <c>plan</c>, and 1 when GitHub could not be told everything.
@@ -28,20 +28,21 @@ public static class ReconcileCommand
         var api = new Option<string>("--github-api") { Description = "GitHub API base URL (GitHub Enterprise).", DefaultValueFactory = _ => "https://api.github.com/" };
         var tokenFile = new Option<string?>("--github-token-file") { Description = "Read the GitHub token from this file (else GITHUB_TOKEN)." };
         var branch = new Option<string>("--branch") { Description = "The config branch id-bump PRs target (default main).", DefaultValueFactory = _ => "main" };
+        var commit = new Option<string?>("--commit") { Description = "The config commit the status is set on (default: the checkout's HEAD)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan and list the GitHub actions without writing." };
         var command = new Command("reconcile", "Plan, then report drift to GitHub as issues, id-bump pull requests and a commit status.");
-        foreach (var option in new Option[] { repo, domains, format, gitHubRepo, api, tokenFile, branch, dryRun })
+        foreach (var option in new Option[] { repo, domains, format, gitHubRepo, api, tokenFile, branch, commit, dryRun })
         {
             command.Options.Add(option);
         }
 
         observe.AddTo(command);
         command.SetAction((r, ct) => RunAsync(r, new Settings(r.GetValue(repo) ?? ".", r.GetValue(domains) ?? [], r.GetValue(format) ?? "text",
-            r.GetValue(gitHubRepo), r.GetValue(api) ?? "https://api.github.com/", r.GetValue(tokenFile), r.GetValue(branch) ?? "main", r.GetValue(dryRun)), observe, ct));
+            r.GetValue(gitHubRepo), r.GetValue(api) ?? "https://api.github.com/", r.GetValue(tokenFile), r.GetValue(branch) ?? "main", r.GetValue(commit), r.GetValue(dryRun)), observe, ct));
         return command;
     }
 
-    private sealed record Settings(string Directory, string[] Domains, string Format, string? GitHubRepo, string Api, string? TokenFile, string Branch, bool DryRun);
+    private sealed record Settings(string Directory, string[] Domains, string Format, string? GitHubRepo, string Api, string? TokenFile, string Branch, string? Commit, bool DryRun);
 
     private static async Task<int> RunAsync(ParseResult parseResult, Settings settings, ObserveOptions observe, CancellationToken ct)
     {
@@ -124,10 +125,10 @@ public static class ReconcileCommand
             return await Fail("no domain file could be loaded, so nothing is reported to GitHub (an unreadable config is not an empty fleet); fix the config and run again").ConfigureAwait(false);
         }
 
-        var sha = GitRevision.Read(Path.GetFullPath(settings.Directory));
+        var sha = settings.Commit ?? GitRevision.Read(Path.GetFullPath(settings.Directory));
         if (sha is null)
         {
-            return await Fail($"'{settings.Directory}' is not a git checkout, so the config commit is unknown; nothing is reported to GitHub").ConfigureAwait(false);
+            return await Fail($"'{settings.Directory}' is not a git checkout and no --commit was given, so the config commit is unknown; nothing is reported to GitHub").ConfigureAwait(false);
         }
 
         var declared = desired.Domains.Select(d => d.Domain).Concat(desired.Invalid.Select(i => i.Domain)).ToList();

@@ -41,7 +41,7 @@ public sealed class DaemonSecretTests(FaultWorld world)
             ["urls"] = "http://127.0.0.1:0",
             ["Reconciler:Desired:Directory"] = repo.Path,
             ["Reconciler:Dns:0"] = $"{world.Dns.EndPoint.Address}:{world.Dns.EndPoint.Port}",
-            ["Reconciler:Timeout"] = "2",
+            ["Reconciler:Timeout"] = "4",
             ["Reconciler:GitHub:Repo"] = $"{FakeGitHubServer.Owner}/{FakeGitHubServer.Repo}",
             ["Reconciler:GitHub:Api"] = gh.BaseUrl,
             ["GITHUB_TOKEN"] = Token,

@@ -53,8 +53,8 @@ public sealed class FaultWorld : IAsyncLifetime
     public LiveObserverOptions Options(IPEndPoint? dns = null) => new()
     {
         Resolvers = [dns ?? Dns.EndPoint],
-        Timeout = TimeSpan.FromSeconds(1.5),
-        ConnectTimeout = TimeSpan.FromSeconds(1),
+        Timeout = TimeSpan.FromSeconds(4),
+        ConnectTimeout = TimeSpan.FromSeconds(2),
         DnsRetries = 0,
         PolicyPort = Https.Port,
         CaFile = Https.CaFile,
@@ -65,7 +65,7 @@ public sealed class FaultWorld : IAsyncLifetime
     public string[] CliObserveArgs(IPEndPoint? dns = null) =>
     [
         "--dns", $"{(dns ?? Dns.EndPoint).Address}:{(dns ?? Dns.EndPoint).Port}", "--policy-port", Https.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--ca-file", Https.CaFile, "--timeout", "1.5",
+        "--ca-file", Https.CaFile, "--timeout", "4",
     ];
 
     public static DomainSpec MtaStsSpec(string domain) => new(
@@ -168,7 +168,11 @@ public sealed class ConfigRepo : IDisposable
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Runs alone, after the parallel collections: its tests stop servers, flood CPUs with TLS handshakes and
+/// megabytes of YAML, and must neither disturb the timing-sensitive world tests nor be disturbed by them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FaultCollection : ICollectionFixture<FaultWorld>
 {
     public const string Name = "Faults";

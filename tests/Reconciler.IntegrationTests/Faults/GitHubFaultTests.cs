@@ -8,6 +8,7 @@ using static Reconciler.IntegrationTests.GitHub.GitHubTestKit;
 namespace Reconciler.IntegrationTests.Faults;
 
 /// <summary>GitHub faults the reporter must survive without a duplicate, a crash or a leaked token.</summary>
+[Collection(FaultCollection.Name)]
 public sealed class GitHubFaultTests : IAsyncLifetime
 {
     private const string Token = "ghp_FAULTS0000000000000000000000000000";

@@ -103,6 +103,7 @@ public sealed class ObservationFaultTests(FaultWorld world)
 }
 
 /// <summary>Answers that look like DNS but decide nothing: never a conclusion, never Absent.</summary>
+[Collection(FaultCollection.Name)]
 public sealed class MalformedDnsAnswerTests
 {
     [Theory]
