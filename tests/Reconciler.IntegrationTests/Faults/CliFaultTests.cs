@@ -141,5 +141,23 @@ public sealed class CliFaultTests(FaultWorld world) : IAsyncLifetime
         Assert.Equal(0, gh.Requests.Count);
     }
 
+    [Fact]
+    public async Task A_checkout_without_git_reports_nothing_unless_the_commit_is_given()
+    {
+        using var repo = FaultWorld.Repo(TwoDomains());
+        var sha = repo.Head;
+        Directory.Delete(Path.Combine(repo.Path, ".git"), recursive: true);
+
+        var without = await Task.Run(() => Reconcile(world, gh, tokenFile, repo.Path));
+        Assert.Equal(1, without.Exit);
+        Assert.Contains("no --commit was given", without.Err, StringComparison.Ordinal);
+        Assert.Equal(0, gh.WriteCount);
+
+        var with = await Task.Run(() => Reconcile(world, gh, tokenFile, repo.Path, "--commit", sha));
+        Assert.Equal(2, with.Exit);
+        Assert.Single(gh.OpenIssues());
+        Assert.Equal("failure", Assert.Single(gh.StatusesOf(sha)).State);
+    }
+
     internal static int OpenFor(FakeGitHubServer github, string domain) => GitHubTestKit.OpenIssuesFor(github, domain);
 }
