@@ -49,14 +49,22 @@ public static class PlanCommand
         return format;
     }
 
-    private static async Task<int> RunAsync(ParseResult parseResult, string directory, string[] wanted, string format, ObserveOptions observe, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parseResult, string directory, string[] wanted, string format, ObserveOptions observe, CancellationToken ct) =>
+        (await PlanAsync(parseResult, directory, wanted, format, observe, ct).ConfigureAwait(false)).ExitCode;
+
+    /// <summary>
+    /// What <c>plan</c> does, shared with <c>reconcile</c>: load, check the <c>--domain</c> names, observe,
+    /// plan and print the plan in <paramref name="format"/> to the output. A usage error gives exit 1 and
+    /// no <see cref="PlanRun.Result"/>.
+    /// </summary>
+    internal static async Task<PlanRun> PlanAsync(ParseResult parseResult, string directory, string[] wanted, string format, ObserveOptions observe, CancellationToken ct)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         if (!Directory.Exists(directory))
         {
             await error.WriteLineAsync($"error: the repository directory '{directory}' does not exist".AsMemory(), ct).ConfigureAwait(false);
-            return 1;
+            return PlanRun.UsageError;
         }
 
         var desired = DesiredStateLoader.Load(directory);
@@ -74,7 +82,7 @@ public static class PlanCommand
 
         if (undeclared.Count > 0)
         {
-            return 1;
+            return PlanRun.UsageError;
         }
 
         LiveObserverOptions options;
@@ -85,7 +93,7 @@ public static class PlanCommand
         catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
         {
             await error.WriteLineAsync($"error: {e.Message}".AsMemory(), ct).ConfigureAwait(false);
-            return 1;
+            return PlanRun.UsageError;
         }
 
         using var observer = new LiveObserver(options);
@@ -104,7 +112,7 @@ public static class PlanCommand
         }
 
         await WriteAsync(output, format, result.Plan, desired, ct).ConfigureAwait(false);
-        return result.ExitCode;
+        return new PlanRun(result.ExitCode, names, result);
     }
 
     internal static async Task WriteAsync(TextWriter output, string format, Plan.ReconcilePlan plan, DesiredState desired, CancellationToken ct)
@@ -134,4 +142,10 @@ public static class PlanCommand
 
         await output.FlushAsync(ct).ConfigureAwait(false);
     }
+}
+
+/// <summary>The outcome of <see cref="PlanCommand.PlanAsync"/>: the exit code, the <c>--domain</c> names (normalised) and the cycle's result.</summary>
+internal sealed record PlanRun(int ExitCode, IReadOnlyList<string> Names, CycleResult? Result)
+{
+    public static PlanRun UsageError { get; } = new(1, [], null);
 }

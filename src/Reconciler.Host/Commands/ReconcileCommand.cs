@@ -1,160 +1,130 @@
 using System.CommandLine;
-using Reconciler.Desired;
-using Reconciler.Observe;
 using Reconciler.Records;
 using Reconciler.Report.GitHub;
-using Reconciler.Sources;
 
 namespace Reconciler.Host.Commands;
 
 /// <summary>
 /// <c>reconciler reconcile [plan options] [--github-repo OWNER/NAME] [--github-api URL] [--github-token-file FILE]
-/// [--branch NAME] [--commit SHA] [--dry-run]</c>: one pass of <c>plan</c>, then the plan reported to GitHub (drift issues,
-/// id-bump PRs, the commit status). The token comes from the file or <c>GITHUB_TOKEN</c> and is never printed.
-/// A config without any loadable domain file is not an empty fleet: nothing is reported then.
-/// Exit codes as <c>plan</c>, and 1 when GitHub could not be told everything.
+/// [--branch NAME] [--commit SHA] [--dry-run]</c>: <c>plan</c>, then report the plan to GitHub (drift issues,
+/// id-bump pull requests, the commit status). The plan goes to stdout exactly as <c>plan</c> prints it; the
+/// GitHub actions go to stderr, one a line (<c>would </c> in front in a dry run). Exit: the plan's (0 in sync,
+/// 2 drift, 1 undecided, invalid or usage error), and 1 when any GitHub write or read failed.
 /// </summary>
 public static class ReconcileCommand
 {
-    public const string TokenVariable = "GITHUB_TOKEN";
+    public static Command Create() => Create(Environment.GetEnvironmentVariable);
 
-    public static Command Create()
+    /// <param name="environment">Where <c>GITHUB_TOKEN</c> is read from.</param>
+    public static Command Create(Func<string, string?> environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var repo = ValidateCommand.RepoOption();
         var domains = PlanCommand.DomainOption();
         var format = PlanCommand.FormatOption();
         var observe = new ObserveOptions();
-        var gitHubRepo = new Option<string?>("--github-repo") { Description = "Report to this repository (OWNER/NAME); without it, only the plan is printed." };
-        var api = new Option<string>("--github-api") { Description = "GitHub API base URL (GitHub Enterprise).", DefaultValueFactory = _ => "https://api.github.com/" };
-        var tokenFile = new Option<string?>("--github-token-file") { Description = "Read the GitHub token from this file (else GITHUB_TOKEN)." };
-        var branch = new Option<string>("--branch") { Description = "The config branch id-bump PRs target (default main).", DefaultValueFactory = _ => "main" };
-        var commit = new Option<string?>("--commit") { Description = "The config commit the status is set on (default: the checkout's HEAD)." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Plan and list the GitHub actions without writing." };
-        var command = new Command("reconcile", "Plan, then report drift to GitHub as issues, id-bump pull requests and a commit status.");
-        foreach (var option in new Option[] { repo, domains, format, gitHubRepo, api, tokenFile, branch, commit, dryRun })
-        {
-            command.Options.Add(option);
-        }
-
+        var report = new ReportOptions();
+        var command = new Command("reconcile", "Plan, then report to GitHub: one drift issue per domain, a pull request per MTA-STS id bump, a commit status on the config commit.");
+        command.Options.Add(repo);
+        command.Options.Add(domains);
+        command.Options.Add(format);
         observe.AddTo(command);
-        command.SetAction((r, ct) => RunAsync(r, new Settings(r.GetValue(repo) ?? ".", r.GetValue(domains) ?? [], r.GetValue(format) ?? "text",
-            r.GetValue(gitHubRepo), r.GetValue(api) ?? "https://api.github.com/", r.GetValue(tokenFile), r.GetValue(branch) ?? "main", r.GetValue(commit), r.GetValue(dryRun)), observe, ct));
+        report.AddTo(command);
+        command.SetAction((parseResult, ct) => RunAsync(parseResult, new Inputs(parseResult.GetValue(repo) ?? ".", parseResult.GetValue(domains) ?? [],
+            parseResult.GetValue(format) ?? "text", observe, report, environment), ct));
         return command;
     }
 
-    private sealed record Settings(string Directory, string[] Domains, string Format, string? GitHubRepo, string Api, string? TokenFile, string Branch, string? Commit, bool DryRun);
+    private sealed record Inputs(string Directory, string[] Domains, string Format, ObserveOptions Observe, ReportOptions Report, Func<string, string?> Environment);
 
-    private static async Task<int> RunAsync(ParseResult parseResult, Settings settings, ObserveOptions observe, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parseResult, Inputs inputs, CancellationToken ct)
     {
         var error = parseResult.InvocationConfiguration.Error;
-        async Task<int> Fail(string message)
+        var dryRun = parseResult.GetValue(inputs.Report.DryRun);
+        if (!Directory.Exists(inputs.Directory))
         {
-            await error.WriteLineAsync($"error: {message}".AsMemory(), ct).ConfigureAwait(false);
+            await WriteAsync(error, $"error: the repository directory '{inputs.Directory}' does not exist", ct).ConfigureAwait(false);
             return 1;
         }
 
-        if (!Directory.Exists(settings.Directory))
+        // Everything GitHub needs is checked before the (possibly long) observation.
+        var (target, problem) = inputs.Report.Resolve(parseResult, inputs.Directory, inputs.Environment);
+        if (problem is not null || (target is null && !dryRun))
         {
-            return await Fail($"the repository directory '{settings.Directory}' does not exist").ConfigureAwait(false);
+            await WriteAsync(error, $"error: {problem ?? "--github-repo OWNER/NAME is required (or --dry-run to plan without reporting)"}", ct).ConfigureAwait(false);
+            return 1;
         }
 
-        GitHubOptions? gitHub = null;
-        if (settings.GitHubRepo is not null)
+        var run = await PlanCommand.PlanAsync(parseResult, inputs.Directory, inputs.Domains, inputs.Format, inputs.Observe, ct).ConfigureAwait(false);
+        if (run.Result is not { } cycle)
         {
-            if (GitHubOptions.ParseRepository(settings.GitHubRepo) is not { } ownerName)
-            {
-                return await Fail($"--github-repo '{settings.GitHubRepo}' is not OWNER/NAME").ConfigureAwait(false);
-            }
-
-            string? token;
-            try
-            {
-                token = settings.TokenFile is null ? Environment.GetEnvironmentVariable(TokenVariable)?.Trim() : (await File.ReadAllTextAsync(settings.TokenFile, ct).ConfigureAwait(false)).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return await Fail($"cannot read --github-token-file '{settings.TokenFile}' ({e.GetType().Name})").ConfigureAwait(false);
-            }
-
-            if (string.IsNullOrEmpty(token))
-            {
-                return await Fail($"no GitHub token: set {TokenVariable} or --github-token-file").ConfigureAwait(false);
-            }
-
-            gitHub = new GitHubOptions(settings.Api, ownerName.Owner, ownerName.Name, token);
+            return run.ExitCode;
         }
 
-        var desired = DesiredStateLoader.Load(settings.Directory);
-        foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error))
+        if (target is null)
         {
-            await error.WriteLineAsync(diagnostic.ToString().AsMemory(), ct).ConfigureAwait(false);
+            await WriteAsync(error, "dry run without --github-repo: planned only, nothing reported", ct).ConfigureAwait(false);
+            return run.ExitCode;
         }
 
-        var names = settings.Domains.Select(DnsName.Normalize).Distinct(StringComparer.Ordinal).ToList();
-        var undeclared = names.Where(n => desired.Domains.All(d => d.Domain != n) && desired.Invalid.All(i => i.Domain != n)).ToList();
-        if (undeclared.Count > 0)
+        var desired = cycle.Desired;
+        if (desired.Domains.Count == 0 && desired.Invalid.Count == 0)
         {
-            return await Fail($"not declared under {settings.Directory}/domains/: {string.Join(", ", undeclared)}").ConfigureAwait(false);
+            await WriteAsync(error, $"error: no domain file under '{inputs.Directory}/domains/': nothing reported to GitHub (an empty checkout is not an empty fleet)", ct).ConfigureAwait(false);
+            return 1;
         }
 
-        LiveObserverOptions options;
-        try
-        {
-            options = await observe.BindAsync(parseResult, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
-        {
-            return await Fail(e.Message).ConfigureAwait(false);
-        }
-
-        CycleResult result;
-        using (var observer = new LiveObserver(options))
-        {
-            result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(desired, names, ct).ConfigureAwait(false);
-        }
-
-        await PlanCommand.WriteAsync(parseResult.InvocationConfiguration.Output, settings.Format, result.Plan, desired, ct).ConfigureAwait(false);
-        if (gitHub is null)
-        {
-            await error.WriteLineAsync("no --github-repo: nothing reported to GitHub".AsMemory(), ct).ConfigureAwait(false);
-            return result.ExitCode;
-        }
-
-        if (desired.Domains.Count + desired.Invalid.Count == 0)
-        {
-            return await Fail("no domain file could be loaded, so nothing is reported to GitHub (an unreadable config is not an empty fleet); fix the config and run again").ConfigureAwait(false);
-        }
-
-        var sha = settings.Commit ?? GitRevision.Read(Path.GetFullPath(settings.Directory));
-        if (sha is null)
-        {
-            return await Fail($"'{settings.Directory}' is not a git checkout and no --commit was given, so the config commit is unknown; nothing is reported to GitHub").ConfigureAwait(false);
-        }
-
+        // Every declared domain, so that a run limited by --domain closes no other domain's issue.
+        var wanted = run.Names.Count > 0 ? run.Names.ToHashSet(StringComparer.Ordinal) : null;
         var declared = desired.Domains.Select(d => d.Domain).Concat(desired.Invalid.Select(i => i.Domain)).ToList();
-        var input = new ReportInput(result.Plan, desired.Invalid, settings.Branch, sha, desired.Render, declared);
-        var port = new OctokitGitHubPort(gitHub, TimeProvider.System);
-        ReportResult report;
+        var invalid = desired.Invalid.Where(i => wanted is null || wanted.Contains(DnsName.Normalize(i.Domain))).ToList();
+        var input = new ReportInput(cycle.Plan, invalid, target.Branch, target.Commit, desired.Render, declared);
+
+        ReportResult result;
         try
         {
-            report = await new GitHubReporter(port).ReportAsync(input, settings.DryRun, ct).ConfigureAwait(false);
+            var port = new OctokitGitHubPort(target.GitHub, TimeProvider.System);
+            result = await new GitHubReporter(port).ReportAsync(input, dryRun, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GitHubApiException or HttpRequestException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            return await Fail($"GitHub reporting failed ({e.Message}); nothing more was written, the next run starts again from what GitHub holds").ConfigureAwait(false);
-        }
-
-        foreach (var action in report.Actions)
-        {
-            await error.WriteLineAsync($"github{(settings.DryRun ? " (dry run)" : "")}: {action}".AsMemory(), ct).ConfigureAwait(false);
-        }
-
-        if (report.Errors.Count > 0)
-        {
-            await error.WriteLineAsync($"{report.Errors.Count} GitHub action(s) failed; the next run retries them".AsMemory(), ct).ConfigureAwait(false);
+            // Not a GitHub answer (connection refused, DNS, TLS): nothing more was reported this run.
+            await WriteAsync(error, target.Redact($"error: reporting to {target.Repository} failed ({e.GetType().Name}: {e.Message}); the next run retries it"), ct).ConfigureAwait(false);
             return 1;
         }
 
-        return result.ExitCode;
+        await PrintAsync(error, result, dryRun, target, ct).ConfigureAwait(false);
+        return result.Errors.Count > 0 ? 1 : run.ExitCode;
     }
+
+    /// <summary>One line per action (<c>verb  target  detail</c>), each error with what failed, then a summary.</summary>
+    private static async Task PrintAsync(TextWriter error, ReportResult result, bool dryRun, ReportTarget target, CancellationToken ct)
+    {
+        foreach (var action in result.Actions)
+        {
+            var what = action.Target == target.Commit ? $"the commit status of {action.Target}" : action.Target;
+            var line = action.Verb == "error"
+                ? $"error: reporting {what} to GitHub failed: {action.Detail}; not reported this run, the next run retries it"
+                : $"{(dryRun && action.Verb != "skip" ? "would " : "")}{action.Verb}  {action.Target}  {action.Detail}";
+            await WriteAsync(error, target.Redact(line), ct).ConfigureAwait(false);
+        }
+
+        if (result.Errors.Any(e => e.Detail.Contains("(401 ", StringComparison.Ordinal)))
+        {
+            await WriteAsync(error, $"hint: GitHub refused the token (401): check {ReportOptions.TokenVariable} or --github-token-file", ct).ConfigureAwait(false);
+        }
+
+        var writes = result.Writes.Count;
+        var errors = result.Errors.Count;
+        var summary = (dryRun, writes, errors) switch
+        {
+            (_, 0, 0) => $"GitHub {target.Repository} is up to date: nothing to write",
+            (true, _, _) => $"dry run: {writes} GitHub write(s) to {target.Repository} would be made, {errors} error(s); nothing was written",
+            _ => $"{writes} GitHub write(s) to {target.Repository}, {errors} error(s)",
+        };
+        await WriteAsync(error, summary, ct).ConfigureAwait(false);
+        await error.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static Task WriteAsync(TextWriter writer, string line, CancellationToken ct) => writer.WriteLineAsync(line.AsMemory(), ct);
 }

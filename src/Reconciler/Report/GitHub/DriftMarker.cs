@@ -27,12 +27,14 @@ public static class DriftMarker
 
     /// <summary>
     /// First 16 hex of SHA-256 over the sorted findings (check, kind, severity, name, expected, actual).
-    /// Messages and fix steps (which carry time-based ids) are left out, so re-runs agree.
+    /// Messages and fix steps (which carry time-based ids) are left out, so re-runs agree; so is the
+    /// expected value of an <c>mta-sts-id</c> finding, which is the proposed id (the time of the run).
     /// </summary>
     public static string Fingerprint(IEnumerable<Finding> findings)
     {
         var lines = findings
-            .Select(f => string.Join('\u001f', f.Check, f.Kind, f.Severity, f.Name, f.Expected ?? "\u2205", f.Actual ?? "\u2205"))
+            .Select(f => string.Join('\u001f', f.Check, f.Kind, f.Severity, f.Name,
+                f.Check == Checks.MtaStsId ? "(proposed id)" : f.Expected ?? "\u2205", f.Actual ?? "\u2205"))
             .Order(StringComparer.Ordinal);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
         return Convert.ToHexStringLower(hash)[..16];

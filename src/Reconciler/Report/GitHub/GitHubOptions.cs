@@ -17,6 +17,9 @@ public sealed record GitHubOptions(string ApiUrl, string Owner, string Repositor
 
     public int PageSize { get; init; } = 100;
 
+    /// <summary>Never the token: a record's generated ToString would print it in any log or exception.</summary>
+    public override string ToString() => $"GitHubOptions {{ ApiUrl = {ApiUrl}, Repository = {Owner}/{Repository}, Token = *** }}";
+
     /// <summary>"owner/name" split into its parts; null when malformed.</summary>
     public static (string Owner, string Name)? ParseRepository(string ownerSlashName)
     {
