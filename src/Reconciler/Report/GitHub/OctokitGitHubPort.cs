@@ -216,10 +216,6 @@ public sealed class OctokitGitHubPort : IGitHubPort
         {
             throw new GitHubApiException((int)ex.StatusCode, $"GitHub call failed ({(int)ex.StatusCode} {ex.StatusCode}): {ex.Message}", ex);
         }
-        catch (HttpRequestException ex)
-        {
-            throw new GitHubApiException(0, $"GitHub is unreachable: {ex.Message}", ex);
-        }
         catch (TimeoutException ex)
         {
             throw new GitHubApiException(0, $"GitHub call timed out after {_options.CallTimeout.TotalSeconds:0.#}s", ex);
