@@ -223,6 +223,13 @@ internal sealed class DnsLookup
         }
 
         var code = response.Header.ResponseCode;
+        if (code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
+            && !response.Questions.Any(q => q.QuestionType == type && DnsName.Normalize(q.QueryName.Value) == name))
+        {
+            // A conclusion ("no such record") only from an answer to this very question; anything else is undecided.
+            return new RawAnswer([], false, $"answer from {server} does not repeat the question {name} {type}", server);
+        }
+
         return code switch
         {
             DnsHeaderResponseCode.NoError => new RawAnswer(response.Answers, false, null, server),

@@ -20,6 +20,8 @@ public enum FaultKind
     TooManyRequests,
     Validation,
     BadToken,
+    /// <summary>403 "Resource not accessible by integration": a token without the rights for this call.</summary>
+    Forbidden,
 }
 
 /// <summary>The next <see cref="Count"/> calls whose method matches and whose path contains <see cref="PathContains"/> fail.</summary>
@@ -202,6 +204,8 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
                 return FakeJson.Validation(http, "Issue", "title", "invalid", "injected validation failure");
             case FaultKind.BadToken:
                 return FakeJson.Error(http, 401, "Bad credentials");
+            case FaultKind.Forbidden:
+                return FakeJson.Error(http, 403, "Resource not accessible by integration");
             default:
                 return FakeJson.Error(http, 502, "Server Error");
         }
