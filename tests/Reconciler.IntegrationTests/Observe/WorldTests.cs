@@ -4,7 +4,12 @@ using Reconciler.Records;
 
 namespace Reconciler.IntegrationTests.Observe;
 
-/// <summary>The "done when" test: a thousand domains read correctly; with a server down, nothing is Absent.</summary>
+/// <summary>
+/// The "done when" test: a thousand domains read correctly; with a server down, nothing is Absent.
+/// It runs alone, after the parallel classes: it stops and restarts its servers on their ports (which a
+/// parallel class could otherwise take) and its timeouts must not compete with other suites for the CPU.
+/// </summary>
+[Collection(WorldCollection.Name)]
 public sealed class WorldTests(WorldFixture world, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<WorldFixture>
 {
     [Fact]
@@ -120,4 +125,10 @@ public sealed class WorldTests(WorldFixture world, Xunit.Abstractions.ITestOutpu
             yield return tlsa;
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorldCollection
+{
+    public const string Name = "Observe world (alone)";
 }
