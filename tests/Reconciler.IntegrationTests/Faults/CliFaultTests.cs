@@ -9,7 +9,7 @@ namespace Reconciler.IntegrationTests.Faults;
 [Collection(FaultCollection.Name)]
 public sealed class CliFaultTests(FaultWorld world) : IAsyncLifetime
 {
-    public const string Token = "ghp_SECRETfaults1234567890abcdefSECRET";
+    public const string Token = "ghp_SECRET-faults1234567890abcdefSECRET";
     private FakeGitHubServer gh = null!;
     private string tokenFile = "";
 

@@ -13,7 +13,7 @@ namespace Reconciler.IntegrationTests.Faults;
 [Collection(FaultCollection.Name)]
 public sealed class DaemonSecretTests(FaultWorld world)
 {
-    private const string Token = "ghp_DAEMONsecret0123456789abcdefDAEMON";
+    private const string Token = "ghp_DAEMON-secret0123456789abcdefDAEMON";
 
     [Theory]
     [InlineData(null, "create-issue")]

@@ -10,7 +10,7 @@ namespace Reconciler.IntegrationTests.Faults;
 [Collection(FaultCollection.Name)]
 public sealed class GitHubFaultTests : IAsyncLifetime
 {
-    private const string Token = "ghp_FAULTS0000000000000000000000000000";
+    private const string Token = "ghp_FAULTS-0000000000000000000000000000";
     private const string PrBranch = "reconciler/mta-sts-id/b.example";
     private FakeGitHubServer gh = null!;
     private string sha = "";

@@ -155,7 +155,7 @@ public sealed class ReconcileEndToEndTests(ReconcileWorld world) : IDisposable
     [Fact]
     public void A_rejected_token_is_reported_as_an_error_without_showing_it()
     {
-        const string wrong = "ghp_FAKE9999wrong9999token9999zyxw";
+        const string wrong = "ghp_FAKE9999-wrong9999token9999zyxw";
         var checkout = Checkout();
         var file = Path.Combine(checkout.Directory, "..", $"wrong-token-{Guid.NewGuid():N}");
         File.WriteAllText(file, wrong);

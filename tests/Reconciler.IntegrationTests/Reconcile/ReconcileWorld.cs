@@ -16,7 +16,7 @@ public sealed class ReconcileWorld : IAsyncLifetime
 {
     public const string Zone = "reconcile.test";
     public const string Id = "20260101000000";
-    public const string Token = "ghp_FAKE0000reconcile0000token0000abcd";
+    public const string Token = "ghp_FAKE0000-reconcile0000token0000abcd";
     public const string Bump = "bump." + Zone;
     public const string Auth = "auth." + Zone;
     public static readonly string[] Clean = ["clean-a." + Zone, "clean-b." + Zone];

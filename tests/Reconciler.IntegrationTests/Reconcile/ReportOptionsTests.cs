@@ -7,7 +7,7 @@ namespace Reconciler.IntegrationTests.Reconcile;
 /// <summary>The reconcile command's GitHub options: token rules, branch and commit of the checkout, usage errors (no network).</summary>
 public sealed class ReportOptionsTests : IDisposable
 {
-    private const string Token = "ghp_FAKE1111options1111token1111abcd";
+    private const string Token = "ghp_FAKE1111-options1111token1111abcd";
     private readonly string _dir = Directory.CreateTempSubdirectory("reconciler-report-options-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

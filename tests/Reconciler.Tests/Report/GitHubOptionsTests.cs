@@ -7,7 +7,7 @@ public sealed class GitHubOptionsTests
     [Fact]
     public void ToString_never_shows_the_token()
     {
-        var options = new GitHubOptions("https://api.github.com/", "acme", "mail-config", "ghp_FAKEtokenVALUE0123456789abcdefghij");
+        var options = new GitHubOptions("https://api.github.com/", "acme", "mail-config", "ghp_FAKEtoken-VALUE0123456789abcdefghij");
 
         var text = options.ToString();
 
