@@ -26,9 +26,8 @@ public sealed class PipelineWorld : IAsyncLifetime
             "domain: drift.daemon.test\nmx:\n  - { preference: 10, host: mx1.drift.daemon.test }\n");
         await File.WriteAllTextAsync(Path.Combine(Repo, "domains", "clean.daemon.test.yaml"),
             "domain: clean.daemon.test\nmx:\n  - { preference: 10, host: mx.clean.daemon.test }\n");
-        Git("init", "-q", "-b", "main");
-        Git("add", "-A");
-        Git("-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "domains");
+        GitCli.Run(Repo, "init", "-q", "-b", "main");
+        GitCli.CommitAll(Repo, "domains");
     }
 
     public async Task DisposeAsync()
@@ -50,24 +49,7 @@ public sealed class PipelineWorld : IAsyncLifetime
         ["GITHUB_WEBHOOK_SECRET"] = DaemonTestHost.Secret,
     };
 
-    private void Git(params string[] args) => RunGit(Repo, args);
-
     /// <summary>Runs git in <paramref name="repo"/>, ignoring the machine's global config; returns its output.</summary>
-    internal static string RunGit(string repo, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return output.Trim();
-    }
 }
 
 /// <summary>The daemon with the real cycle: git checkout → Knot → plan → fake GitHub.</summary>
@@ -137,9 +119,8 @@ public sealed class DaemonPipelineTests(PipelineWorld world, ITestOutputHelper o
             Directory.CreateDirectory(Path.Combine(repo, "domains"));
             var file = Path.Combine(repo, "domains", "clean.daemon.test.yaml");
             await File.WriteAllTextAsync(file, "domain: clean.daemon.test\nmx:\n  - { preference: 10, host: mx.clean.daemon.test }\n");
-            PipelineWorld.RunGit(repo, "init", "-q", "-b", "main");
-            PipelineWorld.RunGit(repo, "add", "-A");
-            PipelineWorld.RunGit(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "in sync");
+            GitCli.Run(repo, "init", "-q", "-b", "main");
+            GitCli.CommitAll(repo, "in sync");
 
             await using var github = await FakeGitHubServer.StartAsync();
             var settings = world.Settings(github, dryRun: false);
@@ -154,8 +135,7 @@ public sealed class DaemonPipelineTests(PipelineWorld world, ITestOutputHelper o
 
                 // The commit declares an MX host that is not published: drift.
                 await File.WriteAllTextAsync(file, "domain: clean.daemon.test\nmx:\n  - { preference: 10, host: mx2.clean.daemon.test }\n");
-                PipelineWorld.RunGit(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-am", "new mx");
-                var head = PipelineWorld.RunGit(repo, "rev-parse", "HEAD");
+                var head = GitCli.CommitAll(repo, "new mx");
 
                 var body = DaemonTestHost.PushBody("refs/heads/main", head);
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/webhook/github") { Content = new ByteArrayContent(body) };

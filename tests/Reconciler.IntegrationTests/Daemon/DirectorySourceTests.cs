@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using Reconciler.Sources;
+using Reconciler.IntegrationTests.Fixtures;
 
 namespace Reconciler.IntegrationTests.Daemon;
 
@@ -71,14 +71,14 @@ public sealed class DirectorySourceTests : IDisposable
         var repo = NewRepo("packed");
         Write(repo, "domains/example.com.yaml", "domain: example.com\n");
         var sha = Commit(repo, "first");
-        Git(repo, "pack-refs", "--all");
+        GitCli.Run(repo, "pack-refs", "--all");
         Assert.False(File.Exists(Path.Combine(repo, ".git", "refs", "heads", "main")));
 
         Assert.Equal(sha, await new DirectorySource(repo).GetRevisionAsync(CancellationToken.None));
 
         Write(repo, "domains/example.org.yaml", "domain: example.org\n");
         var second = Commit(repo, "second");
-        Git(repo, "checkout", "--detach", sha);
+        GitCli.Run(repo, "checkout", "--detach", sha);
         Assert.Equal(sha, await new DirectorySource(repo).GetRevisionAsync(CancellationToken.None));
         Assert.NotEqual(sha, second);
     }
@@ -92,7 +92,7 @@ public sealed class DirectorySourceTests : IDisposable
         var worktrees = Path.Combine(_root, "git", ".worktrees");
         Directory.CreateDirectory(worktrees);
         var firstTree = Path.Combine(worktrees, first);
-        Git(repo, "worktree", "add", "--detach", firstTree, first);
+        GitCli.Run(repo, "worktree", "add", "--detach", firstTree, first);
         var link = Path.Combine(_root, "git", "repo");
         File.CreateSymbolicLink(link, firstTree);
         var source = new DirectorySource(link);
@@ -103,7 +103,7 @@ public sealed class DirectorySourceTests : IDisposable
         Write(repo, "domains/example.org.yaml", "domain: example.org\n");
         var second = Commit(repo, "second");
         var secondTree = Path.Combine(worktrees, second);
-        Git(repo, "worktree", "add", "--detach", secondTree, second);
+        GitCli.Run(repo, "worktree", "add", "--detach", secondTree, second);
         File.Delete(link);
         File.CreateSymbolicLink(link, secondTree);
 
@@ -139,7 +139,7 @@ public sealed class DirectorySourceTests : IDisposable
     {
         var dir = Path.Combine(_root, name);
         Directory.CreateDirectory(dir);
-        Git(dir, "init", "-q", "-b", "main");
+        GitCli.Run(dir, "init", "-q", "-b", "main");
         return dir;
     }
 
@@ -152,26 +152,6 @@ public sealed class DirectorySourceTests : IDisposable
 
     private static string Commit(string repo, string message)
     {
-        Git(repo, "add", "-A");
-        Git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", message);
-        return Git(repo, "rev-parse", "HEAD").Trim();
-    }
-
-    private static string Git(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)} failed: {error}");
-        return output;
+        return GitCli.CommitAll(repo, message);
     }
 }

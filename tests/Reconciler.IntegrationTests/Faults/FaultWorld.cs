@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Reconciler.Desired;
 using Reconciler.IntegrationTests.Fixtures;
@@ -123,13 +122,13 @@ public sealed class ConfigRepo : IDisposable
     public ConfigRepo(IReadOnlyDictionary<string, string> files)
     {
         Write(files);
-        Git("init", "-q", "-b", "main");
+        GitCli.Run(Path, "init", "-q", "-b", "main");
         Commit("domains");
     }
 
     public string Path { get; } = Directory.CreateTempSubdirectory("reconciler-faults-").FullName;
 
-    public string Head => Git("rev-parse", "HEAD").Trim();
+    public string Head => GitCli.Run(Path, "rev-parse", "HEAD").Trim();
 
     public void Write(IReadOnlyDictionary<string, string> files)
     {
@@ -145,27 +144,10 @@ public sealed class ConfigRepo : IDisposable
 
     public void Commit(string message)
     {
-        Git("add", "-A");
-        Git("-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "--allow-empty", "-m", message);
+        GitCli.CommitAll(Path, message);
     }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
-
-    private string Git(params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return output;
-    }
 }
 
 /// <summary>

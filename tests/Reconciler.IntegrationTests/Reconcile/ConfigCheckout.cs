@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Reconciler.IntegrationTests.Fixtures;
 
 namespace Reconciler.IntegrationTests.Reconcile;
 
@@ -13,7 +13,7 @@ public sealed class ConfigCheckout : IDisposable
     public ConfigCheckout(string branch)
     {
         Branch = branch;
-        Git("init", "-q", "-b", branch);
+        GitCli.Run(Directory, "init", "-q", "-b", branch);
     }
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("reconciler-reconcile-checkout-").FullName;
@@ -42,9 +42,7 @@ public sealed class ConfigCheckout : IDisposable
             _files[path] = text;
         }
 
-        Git("add", "-A");
-        Git("-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", message);
-        Sha = Git("rev-parse", "HEAD").Trim();
+        Sha = GitCli.CommitAll(Directory, message);
         return Sha;
     }
 
@@ -58,23 +56,5 @@ public sealed class ConfigCheckout : IDisposable
         {
             // Best effort.
         }
-    }
-
-    private string Git(params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)} failed: {error}");
-        return output;
     }
 }
