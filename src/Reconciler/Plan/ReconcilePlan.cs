@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Reconciler.Plan;
 
 public sealed record PlanSummary(int Domains, int InSync, int Drift, int Unknown, int Invalid);
@@ -16,7 +18,8 @@ public sealed record ReconcilePlan(int Version, IReadOnlyList<DomainPlan> Domain
             sorted.Count(d => d.Status == DomainStatus.Invalid)));
     }
 
-    /// <summary>0 in sync; 2 drift found; 1 anything undecided or invalid (it takes precedence).</summary>
+    /// <summary>0 in sync; 2 drift found; 1 anything undecided or invalid (it takes precedence). For the process, not the JSON contract.</summary>
+    [JsonIgnore]
     public int ExitCode =>
         Summary.Unknown > 0 || Summary.Invalid > 0 ? 1 : Summary.Drift > 0 ? 2 : 0;
 }

@@ -29,19 +29,6 @@ public static class PlanJson
 
     public static string Serialize(LiveDomain live) => JsonSerializer.Serialize(live, Options);
 
-    /// <summary><see cref="ReconcilePlan.ExitCode"/> is for the process, not part of the JSON contract.</summary>
-    private static void OmitComputedMembers(JsonTypeInfo info)
-    {
-        if (info.Type == typeof(ReconcilePlan))
-        {
-            var exitCode = info.Properties.FirstOrDefault(p => p.Name == "exitCode");
-            if (exitCode is not null)
-            {
-                info.Properties.Remove(exitCode);
-            }
-        }
-    }
-
     private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions
@@ -49,7 +36,8 @@ public static class PlanJson
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             DictionaryKeyPolicy = null,
             WriteIndented = indented,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitComputedMembers } },
+            // Reflection-based metadata (no source-generated contexts); needed before MakeReadOnly.
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
