@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
+using Reconciler.Observe.Dns;
 using Reconciler.Records;
 
 namespace Reconciler.Observe;
 
 /// <summary>
-/// The DNS seam: asks one server set through DnsClient's <see cref="IDnsQuery"/> and turns each
+/// The DNS seam: asks one server set through a <see cref="DnsTransport"/> and turns each
 /// response into Found / Absent (NXDOMAIN, NODATA) / Unknown (anything undecided, with the server
 /// and the reason). CNAME chains are followed here (at most <see cref="MaxCnameHops"/> hops).
 /// Identical queries within one run are sent once (<see cref="DnsMemo"/>): the memo holds the task per
@@ -18,7 +18,7 @@ internal sealed class DnsLookup
 {
     public const int MaxCnameHops = 8;
 
-    private readonly IDnsQuery query;
+    private readonly DnsTransport transport;
     private readonly DnsMemo memo;
     private readonly DnsMemo.Scope? scope;
     private readonly ObserveCounters counters;
@@ -27,19 +27,19 @@ internal sealed class DnsLookup
     private readonly ConcurrentQueue<(string Name, QueryType Type)>? log;
 
     public DnsLookup(
-        IDnsQuery query,
+        DnsTransport transport,
         string servers,
         ObserveCounters counters,
         DnsMemo? memo = null)
     {
-        this.query = query;
+        this.transport = transport;
         Servers = servers;
         this.counters = counters;
         this.memo = memo ?? new();
     }
 
     private DnsLookup(DnsLookup server, DnsLookup outside, string zone, ConcurrentQueue<(string Name, QueryType Type)>? log)
-        : this(server.query, server.Servers, server.counters, server.memo)
+        : this(server.transport, server.Servers, server.counters, server.memo)
     {
         this.outside = outside;
         this.zone = zone;
@@ -48,7 +48,7 @@ internal sealed class DnsLookup
     }
 
     private DnsLookup(DnsLookup view, DnsMemo.Scope scope)
-        : this(view.query, view.Servers, view.counters, view.memo)
+        : this(view.transport, view.Servers, view.counters, view.memo)
     {
         outside = view.outside;
         zone = view.zone;
@@ -73,21 +73,6 @@ internal sealed class DnsLookup
 
     /// <summary>A readable name of the server set ("127.0.0.1:53", "system resolvers").</summary>
     public string Servers { get; }
-
-    /// <summary>Creates DnsClient's client with the options this project relies on.</summary>
-    public static LookupClient CreateClient(IReadOnlyList<IPEndPoint> servers, TimeSpan timeout, int retries, bool recursion)
-    {
-        var options = servers.Count > 0 ? new LookupClientOptions([.. servers]) : new LookupClientOptions();
-        options.ThrowDnsErrors = false;
-        options.UseCache = false;
-        options.ContinueOnDnsError = false;
-        options.ContinueOnEmptyResponse = false;
-        options.UseTcpFallback = true;
-        options.Recursion = recursion;
-        options.Timeout = timeout;
-        options.Retries = retries;
-        return new LookupClient(options);
-    }
 
     public static string Describe(IReadOnlyList<IPEndPoint> servers) =>
         servers.Count == 0 ? "system resolvers" : string.Join(",", servers.Select(s => s.ToString()));
@@ -179,32 +164,15 @@ internal sealed class DnsLookup
     private async Task<RawAnswer> SendAsync(string name, QueryType type, CancellationToken ct)
     {
         counters.CountDnsQuery();
-        IDnsQueryResponse response;
+        DnsReply reply;
         await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            response = await query.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
+            reply = await transport.QueryAsync(name, type, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (ct.IsCancellationRequested)
         {
-            // DnsClient may report a cancelled query as a timeout: a cancelled run is not an observation.
             throw new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct);
-        }
-        catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
-        {
-            return Failed($"timeout asking {Servers} for {name} {type}");
-        }
-        catch (DnsResponseException e)
-        {
-            return Failed($"{e.Code} asking {Servers} for {name} {type}: {e.Message}");
-        }
-        catch (SocketException e)
-        {
-            return Failed($"socket error {e.SocketErrorCode} asking {Servers} for {name} {type}");
-        }
-        catch (OperationCanceledException)
-        {
-            return Failed($"timeout asking {Servers} for {name} {type}");
         }
         catch (Exception e)
         {
@@ -215,16 +183,21 @@ internal sealed class DnsLookup
             memo.InFlight.Release();
         }
 
-        var server = response.NameServer?.ToString() ?? Servers;
-        if (!response.Header.HasQuery)
+        if (reply.Message is not { } response)
+        {
+            return new RawAnswer([], false, reply.Error ?? $"no answer from {reply.Server} for {name} {type}", reply.Server);
+        }
+
+        var server = reply.Server;
+        if (!response.IsResponse)
         {
             // QR clear: our own query came back (a socket talking to itself), not an answer.
             return Failed($"not a DNS response (QR bit clear) from {server} for {name} {type}");
         }
 
-        var code = response.Header.ResponseCode;
+        var code = response.ResponseCode;
         if (code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
-            && !response.Questions.Any(q => q.QuestionType == type && DnsName.Normalize(q.QueryName.Value) == name))
+            && !response.Questions.Any(q => q.Type == type && q.Class == QueryClass.IN && DnsName.Normalize(q.Name) == name))
         {
             // A conclusion ("no such record") only from an answer to this very question; anything else is undecided.
             return new RawAnswer([], false, $"answer from {server} does not repeat the question {name} {type}", server);

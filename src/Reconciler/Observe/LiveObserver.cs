@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using DnsClient;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Desired;
+using Reconciler.Observe.Dns;
 
 namespace Reconciler.Observe;
 
@@ -22,11 +22,11 @@ namespace Reconciler.Observe;
 public sealed class LiveObserver : IDisposable
 {
     private readonly LiveObserverOptions options;
-    private readonly LookupClient client;
+    private readonly DnsTransport resolvers;
     private readonly PolicyFetcher fetcher;
     private readonly PolicyCache policies;
     private readonly ObserveCounters counters = new();
-    private readonly ConcurrentDictionary<IPEndPoint, LookupClient> serverClients = new();
+    private readonly ConcurrentDictionary<IPEndPoint, Lazy<DnsTransport>> serverTransports = new();
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
@@ -38,7 +38,10 @@ public sealed class LiveObserver : IDisposable
         this.options = options;
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<LiveObserver>.Instance;
-        client = DnsLookup.CreateClient(options.Resolvers, options.Timeout, options.DnsRetries, recursion: true);
+        resolvers = new DnsTransport(
+            options.Resolvers.Count > 0 ? options.Resolvers : DnsTransport.SystemResolvers(),
+            new DnsTransportOptions(options.Timeout, options.DnsRetries, Recursion: true, options.DnsProtocol),
+            this.time);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PolicyCadence, TimeSpan.Zero);
         fetcher = new PolicyFetcher(options, this.time, counters);
         policies = new PolicyCache(this.time, options.PolicyCadence);
@@ -80,17 +83,26 @@ public sealed class LiveObserver : IDisposable
         return results;
     }
 
-    public void Dispose() => fetcher.Dispose();
+    public void Dispose()
+    {
+        fetcher.Dispose();
+        resolvers.Dispose();
+        foreach (var transport in serverTransports.Values.Where(t => t.IsValueCreated))
+        {
+            transport.Value.Dispose();
+        }
+    }
 
     private ObserveRun NewRun()
     {
         // A wider --concurrency asks for more in flight (and keeps a dead server's timeouts from queueing).
         var memo = new DnsMemo(Math.Max(DnsMemo.DefaultMaxInFlight, 2 * options.Concurrency));
-        var resolver = new DnsLookup(client, DnsLookup.Describe(options.Resolvers), counters, memo);
+        var resolver = new DnsLookup(resolvers, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options,
-            endPoint => new DnsLookup(ServerClient(endPoint), endPoint.ToString(), counters, memo), policies, time);
+            endPoint => new DnsLookup(ServerTransport(endPoint), endPoint.ToString(), counters, memo), policies, time);
     }
 
-    private LookupClient ServerClient(IPEndPoint endPoint) =>
-        serverClients.GetOrAdd(endPoint, e => DnsLookup.CreateClient([e], options.Timeout, options.DnsRetries, recursion: false));
+    private DnsTransport ServerTransport(IPEndPoint endPoint) =>
+        serverTransports.GetOrAdd(endPoint, e => new Lazy<DnsTransport>(() =>
+            new DnsTransport([e], new DnsTransportOptions(options.Timeout, options.DnsRetries, Recursion: false, DnsProtocol.Udp), time))).Value;
 }

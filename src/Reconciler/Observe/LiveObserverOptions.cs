@@ -1,4 +1,5 @@
 using System.Net;
+using Reconciler.Observe.Dns;
 
 namespace Reconciler.Observe;
 
@@ -15,6 +16,12 @@ public sealed record LiveObserverOptions
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     public int DnsRetries { get; init; } = 1;
+
+    /// <summary>
+    /// How the resolvers are asked: one pipelined TCP connection each (UDP for one that refuses TCP),
+    /// or UDP. The domains' own servers (<see cref="Authoritative"/>) are always asked over UDP.
+    /// </summary>
+    public DnsProtocol DnsProtocol { get; init; } = DnsProtocol.Tcp;
 
     public int Concurrency { get; init; } = 64;
 

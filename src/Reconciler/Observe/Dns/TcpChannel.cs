@@ -1,0 +1,295 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Reconciler.Observe.Dns;
+
+/// <summary>
+/// One TCP connection to one DNS server carrying many queries at once (RFC 7766 §6.2.1.1
+/// pipelining): queries waiting to be written go out together in one write, answers are read in
+/// whatever order the server sends them and handed over by id. A broken connection fails what was
+/// waiting on it; the next query opens a new one.
+/// </summary>
+internal sealed class TcpChannel : IDisposable
+{
+    private readonly IPEndPoint server;
+    private readonly TimeSpan connectTimeout;
+    private readonly Dictionary<ushort, TaskCompletionSource<byte[]>> pending = [];
+    private readonly List<byte[]> outbox = [];
+    private readonly Lock gate = new();
+    private readonly byte[] ids = new byte[2 * 1024];
+    private int nextId = int.MaxValue;
+    private Connection? connection;
+    private bool writing;
+    private bool disposed;
+
+    public TcpChannel(IPEndPoint server, TimeSpan connectTimeout)
+    {
+        this.server = server;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="query"/> under a fresh id and waits up to <paramref name="timeout"/> for
+    /// the answer with that id. Throws <see cref="TimeoutException"/>, <see cref="SocketException"/>,
+    /// <see cref="EndOfStreamException"/> (the server closed the connection) or <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<byte[]> ExchangeAsync(ReadOnlyMemory<byte> query, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var framed = new byte[query.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
+        query.Span.CopyTo(framed.AsSpan(2));
+        ushort id;
+        bool startWriter;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            do
+            {
+                id = NextRandomId();
+            }
+            while (!pending.TryAdd(id, waiter));
+
+            BinaryPrimitives.WriteUInt16BigEndian(framed.AsSpan(2), id);
+            outbox.Add(framed);
+            startWriter = !writing;
+            writing = true;
+        }
+
+        if (startWriter)
+        {
+            _ = WriteLoopAsync();
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                if (pending.TryGetValue(id, out var mine) && ReferenceEquals(mine, waiter))
+                {
+                    pending.Remove(id);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Connection? open;
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            open = connection;
+            connection = null;
+        }
+
+        open?.Close();
+        FailAll(new ObjectDisposedException(nameof(TcpChannel)));
+    }
+
+    private ushort NextRandomId()
+    {
+        if (nextId >= ids.Length)
+        {
+            RandomNumberGenerator.Fill(ids);
+            nextId = 0;
+        }
+
+        var id = BinaryPrimitives.ReadUInt16BigEndian(ids.AsSpan(nextId));
+        nextId += 2;
+        return id;
+    }
+
+    /// <summary>Writes everything queued, in as few writes as possible, until the outbox stays empty.</summary>
+    private async Task WriteLoopAsync()
+    {
+        await Task.Yield();
+        var batch = new List<byte[]>();
+        while (true)
+        {
+            Connection? open;
+            lock (gate)
+            {
+                if (outbox.Count == 0 || disposed)
+                {
+                    writing = false;
+                    return;
+                }
+
+                batch.AddRange(outbox);
+                outbox.Clear();
+                open = connection;
+            }
+
+            try
+            {
+                if (open is null || open.Broken)
+                {
+                    open = await ConnectAsync().ConfigureAwait(false);
+                }
+
+                var length = batch.Sum(b => b.Length);
+                var buffer = new byte[length];
+                var at = 0;
+                foreach (var framed in batch)
+                {
+                    framed.CopyTo(buffer, at);
+                    at += framed.Length;
+                }
+
+                await open.Socket.SendAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                Break(open, e is OperationCanceledException ? new SocketException((int)SocketError.TimedOut) : e);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<Connection> ConnectAsync()
+    {
+        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var deadline = new CancellationTokenSource(connectTimeout);
+            await socket.ConnectAsync(server, deadline.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var open = new Connection(socket);
+        lock (gate)
+        {
+            if (disposed)
+            {
+                open.Close();
+                throw new ObjectDisposedException(nameof(TcpChannel));
+            }
+
+            connection = open;
+        }
+
+        _ = ReadLoopAsync(open);
+        return open;
+    }
+
+    private async Task ReadLoopAsync(Connection open)
+    {
+        var buffer = new byte[64 * 1024 + 2];
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                var read = await open.Socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException($"{server} closed the TCP connection");
+                }
+
+                filled += read;
+                var at = 0;
+                while (filled - at >= 2)
+                {
+                    var length = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(at));
+                    if (filled - at - 2 < length)
+                    {
+                        break;
+                    }
+
+                    Deliver(buffer.AsSpan(at + 2, length));
+                    at += 2 + length;
+                }
+
+                buffer.AsSpan(at, filled - at).CopyTo(buffer);
+                filled -= at;
+            }
+        }
+        catch (Exception e) when (e is SocketException or EndOfStreamException or ObjectDisposedException)
+        {
+            Break(open, e);
+        }
+    }
+
+    private void Deliver(ReadOnlySpan<byte> message)
+    {
+        if (DnsWire.IdOf(message) is not { } id)
+        {
+            return;
+        }
+
+        TaskCompletionSource<byte[]>? waiter;
+        lock (gate)
+        {
+            if (!pending.Remove(id, out waiter))
+            {
+                return;
+            }
+        }
+
+        waiter.TrySetResult(message.ToArray());
+    }
+
+    /// <summary>Closes a failed connection and fails every query waiting (they may have been sent on it).</summary>
+    private void Break(Connection? open, Exception e)
+    {
+        lock (gate)
+        {
+            if (open is not null && ReferenceEquals(connection, open))
+            {
+                connection = null;
+            }
+        }
+
+        open?.Close();
+        FailAll(e);
+    }
+
+    private void FailAll(Exception e)
+    {
+        List<TaskCompletionSource<byte[]>> waiting;
+        lock (gate)
+        {
+            waiting = [.. pending.Values];
+            pending.Clear();
+        }
+
+        foreach (var waiter in waiting)
+        {
+            waiter.TrySetException(e);
+        }
+    }
+
+    private sealed class Connection(Socket socket)
+    {
+        private int closed;
+
+        public Socket Socket { get; } = socket;
+
+        public bool Broken => Volatile.Read(ref closed) != 0;
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref closed, 1) == 0)
+            {
+                Socket.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Reconciler.Observe.Dns;
+
+/// <summary>
+/// One UDP socket connected to one DNS server, shared by many queries at once: each query is sent
+/// with an id no other pending query holds, and one receive loop hands each answer to the query
+/// with its id. Datagrams from any other address never reach a connected socket; answers with an
+/// id nobody waits for (late, duplicated or forged) are dropped.
+/// </summary>
+internal sealed class UdpChannel : IDisposable
+{
+    /// <summary>Larger than any UDP answer (a server may send more than the advertised payload size).</summary>
+    private const int ReceiveBufferSize = 65535;
+
+    private readonly Socket socket;
+    private readonly Dictionary<ushort, TaskCompletionSource<byte[]>> pending = [];
+    private readonly Lock gate = new();
+    private readonly byte[] ids = new byte[2 * 1024];
+    private readonly CancellationTokenSource stop = new();
+    private int nextId = int.MaxValue;
+    private Task? receiving;
+
+    public UdpChannel(IPEndPoint server)
+    {
+        socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Connect(server);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="query"/> under a fresh id (written into it) and waits up to
+    /// <paramref name="timeout"/> for the answer with that id. Throws <see cref="TimeoutException"/>,
+    /// <see cref="SocketException"/> (e.g. the server's port is closed) or <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<byte[]> ExchangeAsync(Memory<byte> query, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ushort id;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(stop.IsCancellationRequested, this);
+            receiving ??= ReceiveLoopAsync(stop.Token);
+            do
+            {
+                id = NextRandomId();
+            }
+            while (!pending.TryAdd(id, waiter));
+        }
+
+        try
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(query.Span, id);
+            await socket.SendAsync(query, SocketFlags.None, ct).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                if (pending.TryGetValue(id, out var mine) && ReferenceEquals(mine, waiter))
+                {
+                    pending.Remove(id);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            stop.Cancel();
+        }
+
+        socket.Dispose();
+        FailAll(new ObjectDisposedException(nameof(UdpChannel)));
+        stop.Dispose();
+    }
+
+    /// <summary>Ids from the system's cryptographic generator, drawn in batches (call under the gate).</summary>
+    private ushort NextRandomId()
+    {
+        if (nextId >= ids.Length)
+        {
+            RandomNumberGenerator.Fill(ids);
+            nextId = 0;
+        }
+
+        var id = BinaryPrimitives.ReadUInt16BigEndian(ids.AsSpan(nextId));
+        nextId += 2;
+        return id;
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        await Task.Yield();
+        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize);
+        while (!ct.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+            {
+                // An ICMP error for one of our datagrams: the server's port or host cannot be reached,
+                // which holds for every query waiting on it.
+                FailAll(e);
+                continue;
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                FailAll(e is SocketException ? e : new ObjectDisposedException(nameof(UdpChannel)));
+                return;
+            }
+
+            if (DnsWire.IdOf(buffer.AsSpan(0, length)) is not { } id)
+            {
+                continue;
+            }
+
+            TaskCompletionSource<byte[]>? waiter;
+            lock (gate)
+            {
+                if (pending.Remove(id, out waiter) is false)
+                {
+                    continue;
+                }
+            }
+
+            waiter.TrySetResult(buffer.AsSpan(0, length).ToArray());
+        }
+    }
+
+    private void FailAll(Exception e)
+    {
+        List<TaskCompletionSource<byte[]>> waiting;
+        lock (gate)
+        {
+            waiting = [.. pending.Values];
+            pending.Clear();
+        }
+
+        foreach (var waiter in waiting)
+        {
+            waiter.TrySetException(e);
+        }
+    }
+}
