@@ -1,45 +1,50 @@
 using System.Net;
-using Reconciler.Desired;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reconciler.Host.Daemon;
 using Reconciler.Observe;
+using Reconciler.Sources;
 
 namespace Reconciler.Bench;
 
 /// <summary>
-/// The <c>warm</c> mode: one daemon-like process running <see cref="ReconcileCycle"/> twice with one
-/// observer (and so one policy cache); the second run is the warm cycle with nothing changed.
+/// The <c>warm</c> mode: the daemon's own cycle (<see cref="PipelineCycleRunner"/> over a
+/// <see cref="DirectorySource"/>, reporting off) run twice in one process; the second run is the
+/// warm cycle with nothing changed: same revision (the desired state is not parsed again), DNS asked
+/// again, policies from the cadence cache.
 /// </summary>
 public static class WarmCycle
 {
     public static async Task<int> RunAsync(string repo, IPEndPoint dns, int policyPort, string caFile, int concurrency, CancellationToken ct)
     {
-        var options = new LiveObserverOptions
+        var observe = new LiveObserverOptions
         {
             Resolvers = [dns],
             PolicyPort = policyPort,
             CaFile = caFile,
             Concurrency = concurrency,
         };
-        using var observer = new LiveObserver(options);
-        var cycle = new ReconcileCycle(observer, TimeProvider.System);
+        var metrics = new DaemonMetrics();
+        using var runner = new PipelineCycleRunner(
+            new DirectorySource(repo), observe, null, new ReconcilerOptions(), metrics, TimeProvider.System, Environment.GetEnvironmentVariable("BENCH_LOG") == "1" ? Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole()) : NullLoggerFactory.Instance);
+        var trigger = new CycleTrigger(CycleReason.Interval, MayWrite: false, ShardSpec.All);
 
         var clock = Tools.Clock();
-        var desired = DesiredStateLoader.Load(repo);
-        var first = await cycle.RunAsync(desired, null, ct);
+        var first = await runner.RunOnceAsync(trigger, ct);
         var cold = clock.Elapsed.TotalSeconds;
-        var (dns1, https1) = (observer.DnsQueries, observer.HttpsFetches);
+        var (dns1, https1) = (metrics.Requests("dns"), metrics.Requests("https"));
 
         clock.Restart();
-        desired = DesiredStateLoader.Load(repo);
-        var second = await cycle.RunAsync(desired, null, ct);
+        var second = await runner.RunOnceAsync(trigger, ct);
         var warm = clock.Elapsed.TotalSeconds;
         Console.WriteLine(Tools.Result(
             ("cold", cold),
             ("warm", warm),
-            ("warmDns", observer.DnsQueries - dns1),
-            ("warmHttps", observer.HttpsFetches - https1),
-            ("drift1", first.Plan.Summary.Drift),
-            ("drift2", second.Plan.Summary.Drift),
-            ("unknown2", second.Plan.Summary.Unknown)));
+            ("warmDns", metrics.Requests("dns") - dns1),
+            ("warmHttps", metrics.Requests("https") - https1),
+            ("drift1", first.Drift),
+            ("drift2", second.Drift),
+            ("unknown2", second.Unknown)));
         return 0;
     }
 }

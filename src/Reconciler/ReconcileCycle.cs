@@ -28,19 +28,22 @@ public sealed class ReconcileCycle
     private readonly Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observe;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly PlanMemo? memo;
 
     /// <param name="observe">Observes the given domains, one <see cref="LiveDomain"/> per spec in the same order.</param>
-    public ReconcileCycle(Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observe, TimeProvider time, ILogger? logger = null)
+    /// <param name="reusePlans">Keep the plans between passes and plan again only the domains that moved (<see cref="PlanMemo"/>; the daemon).</param>
+    public ReconcileCycle(Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observe, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
     {
         ArgumentNullException.ThrowIfNull(observe);
         ArgumentNullException.ThrowIfNull(time);
         this.observe = observe;
         this.time = time;
         this.logger = logger ?? NullLogger.Instance;
+        memo = reusePlans ? new PlanMemo() : null;
     }
 
-    public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null)
-        : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveAllAsync, time, logger)
+    public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
+        : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveAllAsync, time, logger, reusePlans)
     {
     }
 
@@ -66,14 +69,23 @@ public sealed class ReconcileCycle
         }
 
         // Planning is pure and independent per domain: spread it over the cores.
-        var planned = new DomainPlan[specs.Count];
-        Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i => planned[i] = PlanOne(specs[i], live[i]));
+        DomainPlan[] planned;
+        if (memo is not null)
+        {
+            planned = memo.PlanAll(specs, live, PlanOne, ct);
+        }
+        else
+        {
+            planned = new DomainPlan[specs.Count];
+            Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i => planned[i] = PlanOne(specs[i], live[i]));
+        }
+
         var plans = new List<DomainPlan>(specs.Count + invalid.Count);
         plans.AddRange(planned);
         plans.AddRange(invalid.Select(Planner.Invalid));
         var plan = ReconcilePlan.Of(plans);
-        logger.LogInformation("Planned {Domains} domains: {InSync} in sync, {Drift} drift, {Unknown} unknown, {Invalid} invalid",
-            plan.Summary.Domains, plan.Summary.InSync, plan.Summary.Drift, plan.Summary.Unknown, plan.Summary.Invalid);
+        logger.LogInformation("Planned {Domains} domains ({Reused} unchanged since the last pass): {InSync} in sync, {Drift} drift, {Unknown} unknown, {Invalid} invalid",
+            plan.Summary.Domains, memo?.Reused ?? 0, plan.Summary.InSync, plan.Summary.Drift, plan.Summary.Unknown, plan.Summary.Invalid);
         return new CycleResult(desired, plan);
     }
 

@@ -58,6 +58,9 @@ public sealed class DaemonMetrics
 
     public CollectorRegistry Registry { get; }
 
+    /// <summary>Outgoing requests counted so far for a target (dns, https, github).</summary>
+    public long Requests(string target) => (long)_requests.WithLabels(target).Value;
+
     public void CountDnsRequest(long count = 1) => Add(_requests, "dns", count);
 
     public void CountDnsError(long count = 1) => Add(_errors, "dns", count);

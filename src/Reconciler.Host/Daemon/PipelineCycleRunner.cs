@@ -13,7 +13,8 @@ using Reconciler.Sources;
 namespace Reconciler.Host.Daemon;
 
 /// <summary>
-/// The daemon's cycle: read the desired source (files only when its revision moved), load, keep this
+/// The daemon's cycle: read the desired source (files only when its revision moved), load (parsed
+/// again only when the source hands back a new snapshot), keep this
 /// shard's domains, observe and plan them (<see cref="ReconcileCycle"/>), then report to GitHub — for
 /// real when <see cref="CycleTrigger.MayWrite"/>, else as a dry run. A snapshot without any domain
 /// file is not taken as an empty fleet (that would close every drift issue): the cycle reports
@@ -30,6 +31,7 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
     private readonly DaemonMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<PipelineCycleRunner> _logger;
+    private Loaded? _loaded;
 
     public PipelineCycleRunner(
         IDesiredSource source,
@@ -42,8 +44,8 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
     {
         ArgumentNullException.ThrowIfNull(loggers);
         _source = source;
-        _observer = new LiveObserver(observe, time);
-        _cycle = new ReconcileCycle(_observer, time, loggers.CreateLogger<ReconcileCycle>());
+        _observer = new LiveObserver(observe, time, loggers.CreateLogger<LiveObserver>());
+        _cycle = new ReconcileCycle(_observer, time, loggers.CreateLogger<ReconcileCycle>(), reusePlans: true);
         _port = port;
         _reporter = port is null ? null : new GitHubReporter(port, loggers.CreateLogger<GitHubReporter>());
         _options = options;
@@ -130,7 +132,10 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
             return Empty(snapshot.Revision, _time.GetElapsedTime(started));
         }
 
-        var desired = DesiredStateLoader.Load(snapshot.Files);
+        // The source hands back the same snapshot while its revision stands: parse it once.
+        var loaded = Volatile.Read(ref _loaded);
+        var desired = loaded is not null && ReferenceEquals(loaded.Snapshot, snapshot) ? loaded.Desired : DesiredStateLoader.Load(snapshot.Files);
+        Volatile.Write(ref _loaded, new Loaded(snapshot, desired));
         foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error).Take(50))
         {
             _logger.LogWarning("Config error at {Revision}: {Diagnostic}", snapshot.Revision, diagnostic.ToString());
@@ -187,4 +192,6 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         new(false, revision, 0, 0, 0, 0, 0, new Dictionary<(string Check, string Kind), int>(), duration);
 
     public void Dispose() => _observer.Dispose();
+
+    private sealed record Loaded(DesiredSnapshot Snapshot, DesiredState Desired);
 }

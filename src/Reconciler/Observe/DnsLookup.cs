@@ -118,7 +118,7 @@ internal sealed class DnsLookup
 
             var asked = current;
             while (type != QueryType.CNAME
-                && raw.Records.OfType<CNameRecord>().FirstOrDefault(r => NameOf(r) == current) is { } cname)
+                && raw.Records.OfType<CNameRecord>().FirstOrDefault(r => SameName(r.DomainName.Value, current)) is { } cname)
             {
                 var target = DnsName.Normalize(cname.CanonicalName.Value);
                 chain.Add(target);
@@ -138,7 +138,7 @@ internal sealed class DnsLookup
             }
 
             var matching = raw.Records
-                .Where(r => (int)r.RecordType == (int)type && NameOf(r) == current)
+                .Where(r => (int)r.RecordType == (int)type && SameName(r.DomainName.Value, current))
                 .ToList();
             if (matching.Count > 0)
             {
@@ -159,7 +159,17 @@ internal sealed class DnsLookup
         }
     }
 
-    private static string NameOf(DnsResourceRecord record) => DnsName.Normalize(record.DomainName.Value);
+    /// <summary>A name as it came off the wire (any case, trailing dot) against a normalised one, without copying either.</summary>
+    private static bool SameName(string wire, string normalized)
+    {
+        var span = wire.AsSpan();
+        if (span.EndsWith('.'))
+        {
+            span = span[..^1];
+        }
+
+        return span.Equals(normalized, StringComparison.OrdinalIgnoreCase);
+    }
 
     private async Task<RawAnswer> SendAsync(string name, QueryType type, CancellationToken ct)
     {
@@ -197,7 +207,7 @@ internal sealed class DnsLookup
 
         var code = response.ResponseCode;
         if (code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
-            && !response.Questions.Any(q => q.Type == type && q.Class == QueryClass.IN && DnsName.Normalize(q.Name) == name))
+            && !response.Questions.Any(q => q.Type == type && q.Class == QueryClass.IN && SameName(q.Name, name)))
         {
             // A conclusion ("no such record") only from an answer to this very question; anything else is undecided.
             return new RawAnswer([], false, $"answer from {server} does not repeat the question {name} {type}", server);

@@ -16,13 +16,18 @@ public static class DnsName
     public static string Normalize(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (IsNormal(name))
+        {
+            return name;
+        }
+
         var trimmed = name.Trim();
         if (trimmed.EndsWith('.'))
         {
             trimmed = trimmed[..^1];
         }
 
-        if (trimmed.Any(c => c > 0x7f))
+        if (!System.Text.Ascii.IsValid(trimmed))
         {
             try
             {
@@ -35,6 +40,25 @@ public static class DnsName
         }
 
         return trimmed.ToLowerInvariant();
+    }
+
+    /// <summary>Already normal: lower-case ASCII without surrounding space or a trailing dot (the common case, no copy made).</summary>
+    private static bool IsNormal(string name)
+    {
+        if (name.Length == 0 || name[^1] == '.' || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is (>= 'A' and <= 'Z') or > (char)0x7f)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static bool AreEqual(string? a, string? b) =>

@@ -21,9 +21,8 @@ internal sealed record DnsMessage(
 
 /// <summary>
 /// The DNS message format (RFC 1035 §4, EDNS0 from RFC 6891) for one question: encodes the query,
-/// decodes the response. Names in responses (compression pointers included) are read by DnsClient's
-/// <see cref="DnsDatagramReader"/>, which refuses pointer loops and reads past the end; every
-/// record's data is read within its RDLENGTH.
+/// decodes the response into DnsClient's record types. Every read is bounds-checked, names in a
+/// record's data must end within it, and compression pointers only point backwards (no loops).
 /// </summary>
 internal static class DnsWire
 {
@@ -126,13 +125,13 @@ internal static class DnsWire
         var truncated = (flags & 0x0200) != 0;
         var code = (DnsHeaderResponseCode)(flags & 0x000f);
 
-        var reader = new DnsDatagramReader(new ArraySegment<byte>(message), 12);
+        var at = 12;
         var questions = new List<DnsQuestionEntry>(questionCount);
         for (var i = 0; i < questionCount; i++)
         {
-            var name = reader.ReadDnsName().Value;
-            var type = (QueryType)reader.ReadUInt16NetworkOrder();
-            var @class = (QueryClass)reader.ReadUInt16NetworkOrder();
+            var name = ReadName(span, ref at);
+            var type = (QueryType)ReadUInt16(span, ref at);
+            var @class = (QueryClass)ReadUInt16(span, ref at);
             questions.Add(new DnsQuestionEntry(name, type, @class));
         }
 
@@ -140,61 +139,166 @@ internal static class DnsWire
         var answers = new List<DnsResourceRecord>(truncated ? 0 : answerCount);
         for (var i = 0; i < answerCount && !truncated; i++)
         {
-            var owner = reader.ReadDnsName();
-            var type = (ResourceRecordType)reader.ReadUInt16NetworkOrder();
-            var @class = (QueryClass)reader.ReadUInt16NetworkOrder();
-            var ttl = (int)reader.ReadUInt32NetworkOrder();
-            var length = reader.ReadUInt16NetworkOrder();
-            var start = reader.Index;
-            if (start + length > message.Length)
+            var owner = ReadName(span, ref at);
+            var type = (ResourceRecordType)ReadUInt16(span, ref at);
+            var @class = (QueryClass)ReadUInt16(span, ref at);
+            var ttl = (int)((uint)ReadUInt16(span, ref at) << 16 | ReadUInt16(span, ref at));
+            var length = ReadUInt16(span, ref at);
+            if (at + length > span.Length)
             {
                 throw new DnsWireException($"a {type} record's data ({length} bytes) runs past the end of the message");
             }
 
-            var info = new ResourceRecordInfo(owner, type, @class, ttl, length);
-            if (ReadData(reader, info, message.AsSpan(start, length)) is { } record)
+            var info = new ResourceRecordInfo(DnsString.FromResponseQueryString(owner), type, @class, ttl, length);
+            if (ReadData(span[..(at + length)], at, info) is { } record)
             {
-                if (reader.Index > start + length)
-                {
-                    throw new DnsWireException($"a {type} record's data is longer than its RDLENGTH {length}");
-                }
-
                 answers.Add(record);
             }
 
-            reader.Advance(start + length - reader.Index);
+            at += length;
         }
 
         return new DnsMessage(id, isResponse, truncated, code, questions, answers);
     }
 
-    /// <summary>The record for the types the observer reads; null for any other type (skipped).</summary>
-    private static DnsResourceRecord? ReadData(DnsDatagramReader reader, ResourceRecordInfo info, ReadOnlySpan<byte> data)
+    private static ushort ReadUInt16(ReadOnlySpan<byte> message, ref int at)
     {
-        switch (info.RecordType)
+        if (at + 2 > message.Length)
         {
-            case ResourceRecordType.A when data.Length == 4:
-                return new ARecord(info, new System.Net.IPAddress(data));
-            case ResourceRecordType.AAAA when data.Length == 16:
-                return new AaaaRecord(info, new System.Net.IPAddress(data));
-            case ResourceRecordType.A or ResourceRecordType.AAAA:
-                throw new DnsWireException($"an {info.RecordType} record of {data.Length} bytes");
-            case ResourceRecordType.CNAME:
-                return new CNameRecord(info, reader.ReadDnsName());
-            case ResourceRecordType.NS:
-                return new NsRecord(info, reader.ReadDnsName());
-            case ResourceRecordType.MX:
-                var preference = reader.ReadUInt16NetworkOrder();
-                return new MxRecord(info, preference, reader.ReadDnsName());
-            case ResourceRecordType.TXT:
-                return ReadTxt(info, data);
-            case ResourceRecordType.TLSA when data.Length >= 3:
-                return new TlsaRecord(info, data[0], data[1], data[2], data[3..].ToArray());
-            case ResourceRecordType.TLSA:
-                throw new DnsWireException($"a TLSA record of {data.Length} bytes");
-            default:
-                return null;
+            throw new DnsWireException("the message ends in the middle of a field");
         }
+
+        var value = BinaryPrimitives.ReadUInt16BigEndian(message[at..]);
+        at += 2;
+        return value;
+    }
+
+    /// <summary>
+    /// Reads a name at <paramref name="at"/> (RFC 1035 §4.1.4) in presentation form with its trailing
+    /// dot (octets other than letters, digits, '-' and '_' as \DDD). A compression pointer must point
+    /// before the start of the labels it ends, so every name is read in bounded steps; a name over
+    /// 255 octets, a pointer past the end or forwards, or an extended label type is malformed.
+    /// </summary>
+    private static string ReadName(ReadOnlySpan<byte> message, ref int at)
+    {
+        Span<char> text = stackalloc char[4 * 255];
+        var length = 0;
+        var octets = 1;
+        var position = at;
+        var floor = at;
+        var jumped = false;
+        while (true)
+        {
+            if (position >= message.Length)
+            {
+                throw new DnsWireException("a name runs past the end of the message");
+            }
+
+            var prefix = message[position];
+            if (prefix == 0)
+            {
+                position++;
+                break;
+            }
+
+            if ((prefix & 0xC0) == 0xC0)
+            {
+                if (position + 1 >= message.Length)
+                {
+                    throw new DnsWireException("a name's compression pointer runs past the end of the message");
+                }
+
+                var target = (prefix & 0x3F) << 8 | message[position + 1];
+                if (target >= floor)
+                {
+                    throw new DnsWireException("a name's compression pointer does not point backwards");
+                }
+
+                if (!jumped)
+                {
+                    at = position + 2;
+                    jumped = true;
+                }
+
+                position = floor = target;
+                continue;
+            }
+
+            if ((prefix & 0xC0) != 0)
+            {
+                throw new DnsWireException("a name uses an extended label type");
+            }
+
+            octets += prefix + 1;
+            if (octets > 255)
+            {
+                throw new DnsWireException("a name is longer than 255 octets");
+            }
+
+            if (position + 1 + prefix > message.Length)
+            {
+                throw new DnsWireException("a name's label runs past the end of the message");
+            }
+
+            foreach (var b in message.Slice(position + 1, prefix))
+            {
+                if (b is (byte)'-' or (byte)'_' or (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z'))
+                {
+                    text[length++] = (char)b;
+                }
+                else
+                {
+                    text[length++] = '\\';
+                    text[length++] = (char)('0' + b / 100);
+                    text[length++] = (char)('0' + b / 10 % 10);
+                    text[length++] = (char)('0' + b % 10);
+                }
+            }
+
+            text[length++] = '.';
+            position += 1 + prefix;
+        }
+
+        if (!jumped)
+        {
+            at = position;
+        }
+
+        return length == 0 ? "." : new string(text[..length]);
+    }
+
+    /// <summary>The record for the types the observer reads; null for any other type (skipped).</summary>
+    private static DnsResourceRecord? ReadData(ReadOnlySpan<byte> message, int start, ResourceRecordInfo info)
+    {
+        var data = message[start..];
+        var at = start;
+        DnsResourceRecord? record = info.RecordType switch
+        {
+            ResourceRecordType.A when data.Length == 4 => new ARecord(info, new System.Net.IPAddress(data)),
+            ResourceRecordType.AAAA when data.Length == 16 => new AaaaRecord(info, new System.Net.IPAddress(data)),
+            ResourceRecordType.A or ResourceRecordType.AAAA => throw new DnsWireException($"an {info.RecordType} record of {data.Length} bytes"),
+            ResourceRecordType.CNAME => new CNameRecord(info, Name(message, ref at)),
+            ResourceRecordType.NS => new NsRecord(info, Name(message, ref at)),
+            ResourceRecordType.MX when data.Length >= 3 => new MxRecord(info, BinaryPrimitives.ReadUInt16BigEndian(data), Name(message, ref at, skip: 2)),
+            ResourceRecordType.MX => throw new DnsWireException($"an MX record of {data.Length} bytes"),
+            ResourceRecordType.TXT => ReadTxt(info, data),
+            ResourceRecordType.TLSA when data.Length >= 3 => new TlsaRecord(info, data[0], data[1], data[2], data[3..].ToArray()),
+            ResourceRecordType.TLSA => throw new DnsWireException($"a TLSA record of {data.Length} bytes"),
+            _ => null,
+        };
+        if (at > message.Length)
+        {
+            throw new DnsWireException($"a {info.RecordType} record's data is longer than its RDLENGTH");
+        }
+
+        return record;
+    }
+
+    /// <summary>A name inside RDATA (<paramref name="skip"/> octets in): it must end within the record's data.</summary>
+    private static DnsString Name(ReadOnlySpan<byte> messageToRecordEnd, ref int at, int skip = 0)
+    {
+        at += skip;
+        return DnsString.FromResponseQueryString(ReadName(messageToRecordEnd, ref at));
     }
 
     /// <summary>TXT RDATA: one or more character-strings, each a length octet and that many octets.</summary>
