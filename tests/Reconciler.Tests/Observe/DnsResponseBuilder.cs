@@ -100,3 +100,15 @@ internal sealed class DnsResponseBuilder
     public static byte[] CharacterStrings(params string[] strings) =>
         [.. strings.SelectMany(s => new[] { (byte)s.Length }.Concat(Encoding.ASCII.GetBytes(s)))];
 }
+
+/// <summary>The record type numbers the wire tests build records of.</summary>
+internal static class WireType
+{
+    public const ushort A = 1;
+    public const ushort Ns = 2;
+    public const ushort Cname = 5;
+    public const ushort Mx = 15;
+    public const ushort Txt = 16;
+    public const ushort Aaaa = 28;
+    public const ushort Tlsa = 52;
+}
