@@ -95,7 +95,7 @@ internal sealed class TcpChannel : IDisposable
         }
 
         open?.Close();
-        FailAll(new ObjectDisposedException(nameof(TcpChannel)));
+        Break(null, new ObjectDisposedException(nameof(TcpChannel)));
     }
 
     private ushort NextRandomId()
@@ -132,27 +132,38 @@ internal sealed class TcpChannel : IDisposable
                 open = connection;
             }
 
-            try
+            if (open is null || open.Broken)
             {
-                if (open is null || open.Broken)
+                try
                 {
                     open = await ConnectAsync().ConfigureAwait(false);
                 }
-
-                var length = batch.Sum(b => b.Length);
-                var buffer = new byte[length];
-                var at = 0;
-                foreach (var framed in batch)
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
                 {
-                    framed.CopyTo(buffer, at);
-                    at += framed.Length;
+                    // No connection: every query waiting was waiting for this one (refused, unreachable, too slow).
+                    Break(null, e is OperationCanceledException ? new SocketException((int)SocketError.TimedOut) : e);
+                    batch.Clear();
+                    continue;
                 }
+            }
 
+            var length = batch.Sum(b => b.Length);
+            var buffer = new byte[length];
+            var at = 0;
+            foreach (var framed in batch)
+            {
+                framed.CopyTo(buffer, at);
+                at += framed.Length;
+            }
+
+            try
+            {
                 await open.Socket.SendAsync(buffer, SocketFlags.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                Break(open, e is OperationCanceledException ? new SocketException((int)SocketError.TimedOut) : e);
+                // The connection broke (the server closed or reset it) after it was open.
+                Break(open, new EndOfStreamException($"the TCP connection to {server} broke under the query", e));
             }
 
             batch.Clear();
@@ -221,6 +232,11 @@ internal sealed class TcpChannel : IDisposable
                 filled -= at;
             }
         }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+        {
+            // A server that closes a connection with queries still unread resets it (RST): as closed as a FIN.
+            Break(open, new EndOfStreamException($"{server} reset the TCP connection", e));
+        }
         catch (Exception e) when (e is SocketException or EndOfStreamException or ObjectDisposedException)
         {
             Break(open, e);
@@ -246,28 +262,30 @@ internal sealed class TcpChannel : IDisposable
         waiter.TrySetResult(message.ToArray());
     }
 
-    /// <summary>Closes a failed connection and fails every query waiting (they may have been sent on it).</summary>
+    /// <summary>
+    /// Closes a failed connection (none: no connection could be opened) and fails every query
+    /// waiting, as they may have been sent on it; their queued writes go too. Only the first failure
+    /// reported for a connection does so: a second one (its reader and its writer both failing, or our
+    /// own close waking the reader) would fail queries already waiting on the next connection.
+    /// </summary>
     private void Break(Connection? open, Exception e)
-    {
-        lock (gate)
-        {
-            if (open is not null && ReferenceEquals(connection, open))
-            {
-                connection = null;
-            }
-        }
-
-        open?.Close();
-        FailAll(e);
-    }
-
-    private void FailAll(Exception e)
     {
         List<TaskCompletionSource<byte[]>> waiting;
         lock (gate)
         {
+            if (open is not null && !open.Close())
+            {
+                return;
+            }
+
+            if (open is not null && ReferenceEquals(connection, open))
+            {
+                connection = null;
+            }
+
             waiting = [.. pending.Values];
             pending.Clear();
+            outbox.Clear();
         }
 
         foreach (var waiter in waiting)
@@ -284,12 +302,16 @@ internal sealed class TcpChannel : IDisposable
 
         public bool Broken => Volatile.Read(ref closed) != 0;
 
-        public void Close()
+        /// <summary>Closes the socket; true for the call that did it.</summary>
+        public bool Close()
         {
-            if (Interlocked.Exchange(ref closed, 1) == 0)
+            if (Interlocked.Exchange(ref closed, 1) != 0)
             {
-                Socket.Dispose();
+                return false;
             }
+
+            Socket.Dispose();
+            return true;
         }
     }
 }
