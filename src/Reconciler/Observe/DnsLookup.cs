@@ -106,28 +106,28 @@ internal sealed class DnsLookup
     public async Task<Resolved> ResolveAsync(string name, QueryType type, CancellationToken ct)
     {
         var current = DnsName.Normalize(name);
-        var chain = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal) { current };
+        List<string>? chain = null;
         while (true)
         {
             var raw = await QueryRawAsync(current, type, ct).ConfigureAwait(false);
             if (raw.Error is not null)
             {
-                return new Resolved(chain, new Unknown<IReadOnlyList<DnsResourceRecord>>(raw.Error));
+                return new Resolved(chain ?? [], new Unknown<IReadOnlyList<DnsResourceRecord>>(raw.Error));
             }
 
             var asked = current;
-            while (type != QueryType.CNAME
-                && raw.Records.OfType<CNameRecord>().FirstOrDefault(r => SameName(r.DomainName.Value, current)) is { } cname)
+            while (type != QueryType.CNAME && CnameAt(raw.Records, current) is { } cname)
             {
                 var target = DnsName.Normalize(cname.CanonicalName.Value);
-                chain.Add(target);
-                if (!seen.Add(target))
+                chain ??= [];
+                if (target == DnsName.Normalize(name) || chain.Contains(target))
                 {
+                    chain.Add(target);
                     return new Resolved(chain, new Unknown<IReadOnlyList<DnsResourceRecord>>(
                         $"CNAME loop at {target} (from {name}) via {raw.Server}"));
                 }
 
+                chain.Add(target);
                 if (chain.Count > MaxCnameHops)
                 {
                     return new Resolved(chain, new Unknown<IReadOnlyList<DnsResourceRecord>>(
@@ -137,26 +137,58 @@ internal sealed class DnsLookup
                 current = target;
             }
 
-            var matching = raw.Records
-                .Where(r => (int)r.RecordType == (int)type && SameName(r.DomainName.Value, current))
-                .ToList();
-            if (matching.Count > 0)
+            List<DnsResourceRecord>? matching = null;
+            foreach (var record in raw.Records)
             {
-                return new Resolved(chain, new Found<IReadOnlyList<DnsResourceRecord>>(matching));
+                if ((int)record.RecordType == (int)type && SameName(record.DomainName.Value, current))
+                {
+                    (matching ??= []).Add(record);
+                }
+            }
+
+            if (matching is not null)
+            {
+                return new Resolved(chain ?? [], new Found<IReadOnlyList<DnsResourceRecord>>(matching));
             }
 
             if (raw.NxDomain)
             {
-                return new Resolved(chain, new Absent<IReadOnlyList<DnsResourceRecord>>(AbsenceKind.NxDomain));
+                return new Resolved(chain ?? [], new Absent<IReadOnlyList<DnsResourceRecord>>(AbsenceKind.NxDomain));
             }
 
             if (current == asked)
             {
-                return new Resolved(chain, new Absent<IReadOnlyList<DnsResourceRecord>>(AbsenceKind.NoData));
+                return new Resolved(chain ?? [], new Absent<IReadOnlyList<DnsResourceRecord>>(AbsenceKind.NoData));
             }
 
             // The chain left this response without data (an authoritative server for another zone): ask again at its end.
         }
+    }
+
+    private static CNameRecord? CnameAt(IReadOnlyList<DnsResourceRecord> records, string owner)
+    {
+        foreach (var record in records)
+        {
+            if (record is CNameRecord cname && SameName(cname.DomainName.Value, owner))
+            {
+                return cname;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool RepeatsQuestion(DnsMessage response, string name, QueryType type)
+    {
+        foreach (var question in response.Questions)
+        {
+            if (question.Type == type && question.Class == QueryClass.IN && SameName(question.Name, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A name as it came off the wire (any case, trailing dot) against a normalised one, without copying either.</summary>
@@ -207,7 +239,7 @@ internal sealed class DnsLookup
 
         var code = response.ResponseCode;
         if (code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
-            && !response.Questions.Any(q => q.Type == type && q.Class == QueryClass.IN && SameName(q.Name, name)))
+            && !RepeatsQuestion(response, name, type))
         {
             // A conclusion ("no such record") only from an answer to this very question; anything else is undecided.
             return new RawAnswer([], false, $"answer from {server} does not repeat the question {name} {type}", server);

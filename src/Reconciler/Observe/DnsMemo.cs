@@ -18,6 +18,12 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
     /// </summary>
     public const int DefaultMaxInFlight = 128;
 
+    /// <summary>
+    /// In flight when the resolvers are asked over pipelined TCP, where nothing is dropped: a bound
+    /// against a runaway, not a throttle (64 domains at once ask about 800 questions).
+    /// </summary>
+    public const int MaxInFlightOverTcp = 1024;
+
     private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> shared = new();
     private readonly Dictionary<string, Scope> scopes = new(StringComparer.Ordinal);
     private readonly Lock gate = new();

@@ -13,8 +13,21 @@ internal static class DnsRecords
         Txt((await dns.ResolveAsync(name, QueryType.TXT, ct).ConfigureAwait(false)).Records);
 
     public static Observation<IReadOnlyList<string>> Txt(Observation<IReadOnlyList<DnsResourceRecord>> records) =>
-        records.Map<IReadOnlyList<DnsResourceRecord>, IReadOnlyList<string>>(
-            rs => [.. rs.OfType<TxtRecord>().Select(t => string.Concat(t.Text))]);
+        records.Map<IReadOnlyList<DnsResourceRecord>, IReadOnlyList<string>>(Joined);
+
+    private static List<string> Joined(IReadOnlyList<DnsResourceRecord> records)
+    {
+        var texts = new List<string>(records.Count);
+        foreach (var record in records)
+        {
+            if (record is TxtRecord txt)
+            {
+                texts.Add(txt.Text.Count == 1 ? txt.Text.First() : string.Concat(txt.Text));
+            }
+        }
+
+        return texts;
+    }
 
     public static async Task<Observation<IReadOnlyList<MxRecord>>> MxAsync(this DnsLookup dns, string name, CancellationToken ct) =>
         (await dns.ResolveAsync(name, QueryType.MX, ct).ConfigureAwait(false)).Records

@@ -96,7 +96,9 @@ public sealed class LiveObserver : IDisposable
     private ObserveRun NewRun()
     {
         // A wider --concurrency asks for more in flight (and keeps a dead server's timeouts from queueing).
-        var memo = new DnsMemo(Math.Max(DnsMemo.DefaultMaxInFlight, 2 * options.Concurrency));
+        var memo = new DnsMemo(options.DnsProtocol == DnsProtocol.Tcp && !options.Authoritative
+            ? DnsMemo.MaxInFlightOverTcp
+            : Math.Max(DnsMemo.DefaultMaxInFlight, 2 * options.Concurrency));
         var resolver = new DnsLookup(resolvers, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options,
             endPoint => new DnsLookup(ServerTransport(endPoint), endPoint.ToString(), counters, memo), policies, time);

@@ -77,12 +77,14 @@ internal sealed class DnsTransport : IDisposable
             return new DnsReply(null, "no server", "no DNS server configured (none given and none found in the system's resolver configuration)");
         }
 
-        var query = new byte[DnsWire.MaxQueryLength];
-        var length = DnsWire.WriteQuery(query, 0, name, type, options.Recursion);
+        Span<byte> scratch = stackalloc byte[DnsWire.MaxQueryLength];
+        var length = DnsWire.WriteQuery(scratch, 0, name, type, options.Recursion);
         if (length < 0)
         {
             return new DnsReply(null, links[0].Label, $"{name} is not a name that can be asked");
         }
+
+        var query = scratch[..length].ToArray();
 
         // Every server in turn, (Retries + 1) rounds; a response of any RCODE ends the search. A TCP
         // connection the server closed under a query does not use up an attempt (once).

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using DnsClient;
 using DnsClient.Protocol;
 
@@ -301,26 +302,31 @@ internal static class DnsWire
         return DnsString.FromResponseQueryString(ReadName(messageToRecordEnd, ref at));
     }
 
-    /// <summary>TXT RDATA: one or more character-strings, each a length octet and that many octets.</summary>
+    /// <summary>
+    /// TXT RDATA: one or more character-strings, each a length octet and that many octets, read as
+    /// UTF-8 (<see cref="TxtRecord.Text"/>). <see cref="TxtRecord.EscapedText"/> is left empty: the
+    /// observer reads the text only.
+    /// </summary>
     private static TxtRecord ReadTxt(ResourceRecordInfo info, ReadOnlySpan<byte> data)
     {
-        var escaped = new List<string>();
-        var text = new List<string>();
-        for (var at = 0; at < data.Length;)
+        var count = 0;
+        for (var at = 0; at < data.Length; at += 1 + data[at])
         {
-            var length = data[at];
-            if (at + 1 + length > data.Length)
+            if (at + 1 + data[at] > data.Length)
             {
                 throw new DnsWireException("a TXT character-string runs past its record's data");
             }
 
-            var bytes = data.Slice(at + 1, length).ToArray();
-            escaped.Add(DnsDatagramReader.ParseString(bytes));
-            text.Add(DnsDatagramReader.ReadUTF8String(new ArraySegment<byte>(bytes)));
-            at += 1 + length;
+            count++;
         }
 
-        return new TxtRecord(info, [.. escaped], [.. text]);
+        var text = new string[count];
+        for (int at = 0, i = 0; at < data.Length; at += 1 + data[at], i++)
+        {
+            text[i] = Encoding.UTF8.GetString(data.Slice(at + 1, data[at]));
+        }
+
+        return new TxtRecord(info, [], text);
     }
 }
 

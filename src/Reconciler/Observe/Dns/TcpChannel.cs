@@ -116,6 +116,7 @@ internal sealed class TcpChannel : IDisposable
     {
         await Task.Yield();
         var batch = new List<byte[]>();
+        var buffer = new byte[4096];
         while (true)
         {
             Connection? open;
@@ -148,7 +149,11 @@ internal sealed class TcpChannel : IDisposable
             }
 
             var length = batch.Sum(b => b.Length);
-            var buffer = new byte[length];
+            if (buffer.Length < length)
+            {
+                buffer = new byte[Math.Max(length, 2 * buffer.Length)];
+            }
+
             var at = 0;
             foreach (var framed in batch)
             {
@@ -158,7 +163,7 @@ internal sealed class TcpChannel : IDisposable
 
             try
             {
-                await open.Socket.SendAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                await open.Socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
