@@ -41,6 +41,8 @@ public static class Program
                 return await new Orchestrator(AppContext.BaseDirectory, 64, Console.Error).UpAsync(args[1], Int(args[2]), ct);
             case "probe" when args.Length is 6 or 7:
                 return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), args.Length == 7, ct);
+            case "fetchonly" when args.Length == 5:
+                return await FetchOnly.RunAsync(args[1], Int(args[2]), args[3], Int(args[4]), ct);
             case "dnsonly" when args.Length == 4:
                 return await DnsOnly.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), ct);
             case "run":
