@@ -21,7 +21,7 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
     public string KeyType => Get("k") is { } k ? TagList.TrimFws(k).ToLowerInvariant() : "rsa";
 
     /// <summary>The base64 of <c>p</c> with all white space removed; empty when revoked or absent.</summary>
-    public string PublicKey => Get("p") is { } p ? string.Concat(p.Where(c => !char.IsWhiteSpace(c))) : "";
+    public string PublicKey => Get("p") is { } p ? WithoutWhiteSpace(p) : "";
 
     /// <summary>True when <c>p=</c> is present and empty: the key has been revoked.</summary>
     public bool IsRevoked => Get("p") is { } p && p.All(char.IsWhiteSpace);
@@ -224,6 +224,32 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
         }
 
         return ((modulus.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[start]));
+    }
+
+    private static string WithoutWhiteSpace(string text)
+    {
+        var first = 0;
+        while (first < text.Length && !char.IsWhiteSpace(text[first]))
+        {
+            first++;
+        }
+
+        if (first == text.Length)
+        {
+            return text;
+        }
+
+        var kept = new System.Text.StringBuilder(text.Length);
+        kept.Append(text, 0, first);
+        foreach (var c in text.AsSpan(first))
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                kept.Append(c);
+            }
+        }
+
+        return kept.ToString();
     }
 
     private HashSet<string> ListOrDefault(string tag, string fallback) =>

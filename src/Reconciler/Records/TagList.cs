@@ -83,10 +83,29 @@ public static class TagList
     /// <summary>Folding white space: SP, HTAB, CR and LF.</summary>
     internal const string Fws = " \t\r\n";
 
-    internal static string TrimFws(string s) => s.AsSpan().Trim(Fws).ToString();
+    internal static string TrimFws(string s)
+    {
+        var trimmed = s.AsSpan().Trim(Fws);
+        return trimmed.Length == s.Length ? s : trimmed.ToString();
+    }
 
-    private static bool IsTagName(string name) =>
-        name.Length > 0 && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+    private static bool IsTagName(string name)
+    {
+        if (name.Length == 0 || !char.IsAsciiLetter(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsValChar(char c) => c is >= '!' and <= '~' && c != ';';
 
