@@ -9,7 +9,7 @@ namespace Reconciler.Host.Commands;
 /// <summary>
 /// The observation options shared by <c>plan</c>, <c>reconcile</c> and <c>run</c>: <c>--dns HOST[:PORT]</c>
 /// (repeatable), <c>--authoritative</c>, <c>--policy-port N</c>, <c>--ca-file PEM</c>, <c>--concurrency N</c>,
-/// <c>--timeout SECONDS</c>; bound to <see cref="LiveObserverOptions"/>.
+/// <c>--timeout SECONDS</c>, <c>--dns-protocol tcp|udp</c>; bound to <see cref="LiveObserverOptions"/>.
 /// </summary>
 public sealed class ObserveOptions
 {
@@ -45,6 +45,18 @@ public sealed class ObserveOptions
     {
         Description = "Seconds to wait for one DNS answer, or to connect to a policy host and fetch its policy (default 5).",
         DefaultValueFactory = _ => 5,
+    };
+
+    public Option<Observe.Dns.DnsProtocol> DnsProtocol { get; } = new("--dns-protocol")
+    {
+        Description = "How the resolvers are asked: tcp (one pipelined connection each; UDP for one that refuses TCP) or udp (TCP only for a truncated answer). Default: tcp.",
+        DefaultValueFactory = _ => Observe.Dns.DnsProtocol.Tcp,
+        CustomParser = r => r.Tokens.Single().Value.ToLowerInvariant() switch
+        {
+            "tcp" => Observe.Dns.DnsProtocol.Tcp,
+            "udp" => Observe.Dns.DnsProtocol.Udp,
+            var other => Fail(r, other),
+        },
     };
 
     public ObserveOptions()
@@ -98,6 +110,7 @@ public sealed class ObserveOptions
         command.Options.Add(CaFile);
         command.Options.Add(Concurrency);
         command.Options.Add(Timeout);
+        command.Options.Add(DnsProtocol);
     }
 
     /// <summary>The observer options from a parse result; resolver host names are resolved here.</summary>
@@ -132,6 +145,7 @@ public sealed class ObserveOptions
             Concurrency = parseResult.GetValue(Concurrency),
             Timeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout)),
             ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout)),
+            DnsProtocol = parseResult.GetValue(DnsProtocol),
         };
     }
 
@@ -193,4 +207,10 @@ public sealed class ObserveOptions
 
     private static bool TryPort(string text, out int port) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
+
+    private static Observe.Dns.DnsProtocol Fail(System.CommandLine.Parsing.ArgumentResult result, string value)
+    {
+        result.AddError($"--dns-protocol {value}: use tcp or udp");
+        return Observe.Dns.DnsProtocol.Tcp;
+    }
 }

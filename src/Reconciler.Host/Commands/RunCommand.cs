@@ -50,6 +50,7 @@ public static class RunCommand
         map.Add((observe.CaFile, "Reconciler:CaFile", r => [new("Reconciler:CaFile", r.GetValue(observe.CaFile))]));
         map.Add((observe.Concurrency, "Reconciler:Concurrency", r => [new("Reconciler:Concurrency", r.GetValue(observe.Concurrency).ToString(CultureInfo.InvariantCulture))]));
         map.Add((observe.Timeout, "Reconciler:Timeout", r => [new("Reconciler:Timeout", r.GetValue(observe.Timeout).ToString(CultureInfo.InvariantCulture))]));
+        map.Add((observe.DnsProtocol, "Reconciler:DnsProtocol", r => [new("Reconciler:DnsProtocol", r.GetValue(observe.DnsProtocol).ToString())]));
 
         Text("--repo", "Reconciler:Desired:Directory", "Desired state from this checkout (kept fresh by git-sync or CI).");
         Text("--source-github-repo", "Reconciler:Desired:GitHubRepo", "Desired state from this GitHub repository (OWNER/NAME) through the API.");

@@ -112,6 +112,7 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
             Concurrency = options.Concurrency,
             Timeout = TimeSpan.FromSeconds(options.Timeout),
             PolicyCadence = options.PolicyCadence,
+            DnsProtocol = options.DnsProtocol,
         };
     }
 

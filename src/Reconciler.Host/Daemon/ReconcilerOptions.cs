@@ -37,6 +37,9 @@ public sealed record ReconcilerOptions
 
     public bool Authoritative { get; init; }
 
+    /// <summary>How the resolvers are asked: Tcp (pipelined; UDP for a resolver that refuses TCP) or Udp.</summary>
+    public Reconciler.Observe.Dns.DnsProtocol DnsProtocol { get; init; } = Reconciler.Observe.Dns.DnsProtocol.Tcp;
+
     [Range(1, 65535, ErrorMessage = "Reconciler:PolicyPort must be between {1} and {2}.")]
     public int PolicyPort { get; init; } = 443;
 

@@ -7,18 +7,20 @@ namespace Reconciler.IntegrationTests.Faults;
 [Collection(FaultCollection.Name)]
 public sealed class ObservationFaultTests(FaultWorld world)
 {
-    private async Task<LiveDomain> ObserveAsync(Desired.DomainSpec spec)
+    private async Task<LiveDomain> ObserveAsync(Desired.DomainSpec spec, Reconciler.Observe.Dns.DnsProtocol protocol = Reconciler.Observe.Dns.DnsProtocol.Tcp)
     {
-        using var observer = new LiveObserver(world.Options());
+        using var observer = new LiveObserver(world.Options() with { DnsProtocol = protocol });
         return await observer.ObserveAsync(spec, CancellationToken.None);
     }
 
     private static DomainPlan PlanOf(Desired.DomainSpec spec, LiveDomain live) => Planner.Plan(spec, live, TimeProvider.System);
 
-    [Fact]
-    public async Task A_truncated_udp_answer_is_asked_again_over_tcp_and_found_whole()
+    [Theory]
+    [InlineData(Reconciler.Observe.Dns.DnsProtocol.Udp)]
+    [InlineData(Reconciler.Observe.Dns.DnsProtocol.Tcp)]
+    public async Task A_truncated_udp_answer_is_asked_again_over_tcp_and_found_whole(Reconciler.Observe.Dns.DnsProtocol protocol)
     {
-        var live = await ObserveAsync(FaultWorld.Bare("big.faults.test"));
+        var live = await ObserveAsync(FaultWorld.Bare("big.faults.test"), protocol);
 
         var txt = Assert.Single(Assert.IsType<Found<IReadOnlyList<string>>>(live.ApexTxt).Value);
         Assert.StartsWith("v=spf1 ip4:192.0.2.0 ", txt, StringComparison.Ordinal);
@@ -26,11 +28,13 @@ public sealed class ObservationFaultTests(FaultWorld world)
         Assert.True(txt.Length > 4096, $"the record ({txt.Length} bytes) must not fit a UDP answer");
     }
 
-    [Fact]
-    public async Task An_answer_over_64_KiB_is_unknown_never_absent()
+    [Theory]
+    [InlineData(Reconciler.Observe.Dns.DnsProtocol.Udp)]
+    [InlineData(Reconciler.Observe.Dns.DnsProtocol.Tcp)]
+    public async Task An_answer_over_64_KiB_is_unknown_never_absent(Reconciler.Observe.Dns.DnsProtocol protocol)
     {
         var spec = FaultWorld.Bare("huge.faults.test");
-        var live = await ObserveAsync(spec);
+        var live = await ObserveAsync(spec, protocol);
 
         var unknown = Assert.IsType<Unknown<IReadOnlyList<string>>>(live.ApexTxt);
         Assert.Contains("SERVFAIL", unknown.Reason, StringComparison.Ordinal);

@@ -123,6 +123,21 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
     }
 
     [Fact]
+    public async Task Tcp_and_udp_observe_the_same_domain_alike()
+    {
+        var spec = ObserveFixture.Spec("full.obs.test", mtaSts: true, dkim: ["s1"], dane: ["mx1.full.obs.test"], rua: "mailto:d@reports.other.test");
+        using var overTcp = new LiveObserver(fixture.Options() with { DnsProtocol = Reconciler.Observe.Dns.DnsProtocol.Tcp });
+        using var overUdp = new LiveObserver(fixture.Options() with { DnsProtocol = Reconciler.Observe.Dns.DnsProtocol.Udp });
+
+        var tcp = await overTcp.ObserveAsync(spec, CancellationToken.None);
+        var udp = await overUdp.ObserveAsync(spec, CancellationToken.None);
+
+        // The long DMARC record (over 255 octets, several strings) and the TXT sets read the same either way.
+        Assert.Equal(Reconciler.Plan.Output.PlanJson.Serialize(udp), Reconciler.Plan.Output.PlanJson.Serialize(tcp));
+        Assert.Equal([ObserveFixture.LongDmarc], FoundValue(tcp.DmarcTxt));
+    }
+
+    [Fact]
     public async Task A_silent_server_times_out_as_unknown()
     {
         using var silent = new SilentDnsServer();
