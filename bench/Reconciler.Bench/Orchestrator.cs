@@ -93,11 +93,12 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
         var planArgs = new List<string> { Reconciler, "plan", "--repo", world.RepoDirectory, "--format", "json",
             "--policy-port", Str(policyPort), "--ca-file", caFile, "--concurrency", Str(concurrency) };
 
-        // (0) Dry pass through the recording relay: the exact (name, type) mix the observer sends.
+        // (0) Dry pass through the recording relay (UDP, so every question passes it as one datagram):
+        // the exact (name, type) mix the observer sends.
         var queriesFile = Path.Combine(directory, "queries.txt");
         using (var recorder = new DnsRecorder(knot.EndPoint))
         {
-            var dry = await ChildProcess.RunAsync("dotnet", [.. planArgs, "--dns", $"127.0.0.1:{recorder.Port}"], Path.Combine(directory, "dry.json"), ct);
+            var dry = await ChildProcess.RunAsync("dotnet", [.. planArgs, "--dns", $"127.0.0.1:{recorder.Port}", "--dns-protocol", "udp"], Path.Combine(directory, "dry.json"), ct);
             await File.WriteAllLinesAsync(queriesFile, recorder.Questions, ct);
             log.WriteLine($"[{count}] dry pass: exit {dry.ExitCode}, {recorder.Questions.Count} queries recorded, {recorder.Truncated} truncated, {dry.Seconds:F1} s");
         }
