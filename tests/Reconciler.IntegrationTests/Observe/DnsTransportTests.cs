@@ -94,6 +94,42 @@ public sealed class DnsTransportTests(DnsTransportFixture fixture) : IClassFixtu
         Assert.Equal(3, Connections(fixture.Both.ReceivedUnder("seq.test")));
     }
 
+    [Fact]
+    public async Task A_server_that_answers_one_question_per_connection_is_asked_over_UDP_and_every_query_is_answered()
+    {
+        // Ten queries at once, no retries; each connection carries one answer and is then closed.
+        using var transport = Transport(fixture.Both, DnsProtocol.Tcp, Patient);
+        var names = Enumerable.Range(0, 10).Select(i => $"close-1-{i}.one.test").ToList();
+
+        var replies = await AskAllAsync(transport, names);
+
+        Assert.All(replies, r => Assert.Null(r.Error));
+        var received = fixture.Both.ReceivedUnder("one.test");
+        Assert.Contains(received, q => !q.OverTcp);
+        Assert.True(Connections(received) <= 3, $"{Connections(received)} connections before UDP");
+
+        // From then on the server is asked over UDP only.
+        var later = await transport.QueryAsync("a-77.one.test", QueryType.A, CancellationToken.None);
+        AssertAnswered(later, "a-77.one.test", 77, overTcp: false);
+    }
+
+    [Fact]
+    public async Task A_connection_quiet_longer_than_the_idle_limit_is_not_written_to_again()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var transport = new DnsTransport(
+            [fixture.Both.EndPoint], new DnsTransportOptions(Patient, 0, Recursion: true, DnsProtocol.Tcp), clock);
+
+        AssertAnswered(await transport.QueryAsync("a-1.idle.test", QueryType.A, CancellationToken.None), "a-1.idle.test", 1, overTcp: true);
+        clock.Advance(TcpChannel.IdleLimit - TimeSpan.FromSeconds(1));
+        AssertAnswered(await transport.QueryAsync("a-2.idle.test", QueryType.A, CancellationToken.None), "a-2.idle.test", 2, overTcp: true);
+        Assert.Equal(1, Connections(fixture.Both.ReceivedUnder("idle.test")));
+
+        clock.Advance(TcpChannel.IdleLimit + TimeSpan.FromSeconds(1));
+        AssertAnswered(await transport.QueryAsync("a-3.idle.test", QueryType.A, CancellationToken.None), "a-3.idle.test", 3, overTcp: true);
+        Assert.Equal(2, Connections(fixture.Both.ReceivedUnder("idle.test")));
+    }
+
     [Theory]
     [InlineData("close")]
     [InlineData("reset")]

@@ -57,7 +57,7 @@ internal sealed class DnsTransport : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
         this.time = time;
-        links = [.. servers.Select(s => new ServerLink(s, options))];
+        links = [.. servers.Select(s => new ServerLink(s, options, time))];
     }
 
     /// <summary>The system's resolvers (as DnsClient reads them from /etc/resolv.conf or the OS), without a public fallback.</summary>
@@ -122,7 +122,7 @@ internal sealed class DnsTransport : IDisposable
         var overTcp = false;
         try
         {
-            (answer, overTcp) = await link.ExchangeAsync(query.AsMemory(0, length), time, ct).ConfigureAwait(false);
+            (answer, overTcp) = await link.ExchangeAsync(query.AsMemory(0, length), ct).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -211,8 +211,11 @@ internal sealed class DnsTransport : IDisposable
         }
     }
 
+    /// <summary>Connections ended after one answer with more queries waiting before a server is taken not to pipeline.</summary>
+    private const int NoPipeliningAfter = 2;
+
     /// <summary>One server: its UDP sockets and its TCP connection, each opened when first needed.</summary>
-    private sealed class ServerLink(IPEndPoint server, DnsTransportOptions options) : IDisposable
+    private sealed class ServerLink(IPEndPoint server, DnsTransportOptions options, TimeProvider time) : IDisposable
     {
         private readonly Lock gate = new();
         private UdpChannel[]? udp;
@@ -224,17 +227,23 @@ internal sealed class DnsTransport : IDisposable
         public string Label { get; } = server.ToString();
 
         /// <summary>The answer bytes and whether they came over TCP.</summary>
-        public async Task<(byte[] Answer, bool OverTcp)> ExchangeAsync(Memory<byte> query, TimeProvider time, CancellationToken ct)
+        public async Task<(byte[] Answer, bool OverTcp)> ExchangeAsync(Memory<byte> query, CancellationToken ct)
         {
             if (!tcpRefused)
             {
+                var channel = Tcp();
                 try
                 {
-                    return (await Tcp().ExchangeAsync(query, options.Timeout, time, ct).ConfigureAwait(false), true);
+                    return (await channel.ExchangeAsync(query, options.Timeout, ct).ConfigureAwait(false), true);
                 }
                 catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
                 {
                     // Nothing listens on TCP there (a UDP-only forwarder): UDP from now on.
+                    tcpRefused = true;
+                }
+                catch (EndOfStreamException) when (channel.ClosedAfterOneAnswer >= NoPipeliningAfter)
+                {
+                    // A server that answers one question per connection: UDP from now on, this query first.
                     tcpRefused = true;
                 }
             }
@@ -258,7 +267,7 @@ internal sealed class DnsTransport : IDisposable
         {
             lock (gate)
             {
-                return tcp ??= new TcpChannel(Server, options.Timeout);
+                return tcp ??= new TcpChannel(Server, options.Timeout, time);
             }
         }
 

@@ -9,12 +9,18 @@ namespace Reconciler.Observe.Dns;
 /// One TCP connection to one DNS server carrying many queries at once (RFC 7766 §6.2.1.1
 /// pipelining): queries waiting to be written go out together in one write, answers are read in
 /// whatever order the server sends them and handed over by id. A broken connection fails what was
-/// waiting on it; the next query opens a new one.
+/// waiting on it; the next query opens a new one. A connection quiet for <see cref="IdleLimit"/> is
+/// not written to again (RFC 7766 §6.2.3: servers and middleboxes drop idle connections, some
+/// without a word): the next query opens a new one.
 /// </summary>
 internal sealed class TcpChannel : IDisposable
 {
+    /// <summary>How long a connection may stay quiet and still be used (Knot and BIND close idle ones after 10 s or more).</summary>
+    public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(5);
+
     private readonly IPEndPoint server;
     private readonly TimeSpan connectTimeout;
+    private readonly TimeProvider time;
     private readonly Dictionary<ushort, TaskCompletionSource<byte[]>> pending = [];
     private readonly List<byte[]> outbox = [];
     private readonly Lock gate = new();
@@ -23,19 +29,27 @@ internal sealed class TcpChannel : IDisposable
     private Connection? connection;
     private bool writing;
     private bool disposed;
+    private int closedAfterOneAnswer;
 
-    public TcpChannel(IPEndPoint server, TimeSpan connectTimeout)
+    public TcpChannel(IPEndPoint server, TimeSpan connectTimeout, TimeProvider time)
     {
         this.server = server;
         this.connectTimeout = connectTimeout;
+        this.time = time;
     }
+
+    /// <summary>
+    /// Connections the server ended, with queries waiting, after answering at most one: the mark of a
+    /// server that takes one question per connection and does not pipeline.
+    /// </summary>
+    public int ClosedAfterOneAnswer => Volatile.Read(ref closedAfterOneAnswer);
 
     /// <summary>
     /// Queues <paramref name="query"/> under a fresh id and waits up to <paramref name="timeout"/> for
     /// the answer with that id. Throws <see cref="TimeoutException"/>, <see cref="SocketException"/>,
     /// <see cref="EndOfStreamException"/> (the server closed the connection) or <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<byte[]> ExchangeAsync(ReadOnlyMemory<byte> query, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    public async Task<byte[]> ExchangeAsync(ReadOnlyMemory<byte> query, TimeSpan timeout, CancellationToken ct)
     {
         var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var framed = new byte[query.Length + 2];
@@ -133,6 +147,13 @@ internal sealed class TcpChannel : IDisposable
                 open = connection;
             }
 
+            if (open is not null && !open.Broken && time.GetElapsedTime(open.LastActive) > IdleLimit)
+            {
+                // Quiet too long to trust: retire it without failing anyone (what it still owes is long overdue).
+                Retire(open);
+                open = null;
+            }
+
             if (open is null || open.Broken)
             {
                 try
@@ -163,6 +184,7 @@ internal sealed class TcpChannel : IDisposable
 
             try
             {
+                open.LastActive = time.GetTimestamp();
                 await open.Socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -189,7 +211,7 @@ internal sealed class TcpChannel : IDisposable
             throw;
         }
 
-        var open = new Connection(socket);
+        var open = new Connection(socket) { LastActive = time.GetTimestamp() };
         lock (gate)
         {
             if (disposed)
@@ -229,6 +251,8 @@ internal sealed class TcpChannel : IDisposable
                         break;
                     }
 
+                    open.LastActive = time.GetTimestamp();
+                    open.Answered++;
                     Deliver(buffer.AsSpan(at + 2, length));
                     at += 2 + length;
                 }
@@ -291,6 +315,10 @@ internal sealed class TcpChannel : IDisposable
             waiting = [.. pending.Values];
             pending.Clear();
             outbox.Clear();
+            if (open is not null && waiting.Count > 0 && open.Answered <= 1 && e is EndOfStreamException)
+            {
+                closedAfterOneAnswer++;
+            }
         }
 
         foreach (var waiter in waiting)
@@ -299,11 +327,31 @@ internal sealed class TcpChannel : IDisposable
         }
     }
 
+    /// <summary>Closes a connection and forgets it, failing no query (its reader's failure is then ignored).</summary>
+    private void Retire(Connection open)
+    {
+        lock (gate)
+        {
+            if (ReferenceEquals(connection, open))
+            {
+                connection = null;
+            }
+        }
+
+        open.Close();
+    }
+
     private sealed class Connection(Socket socket)
     {
         private int closed;
 
         public Socket Socket { get; } = socket;
+
+        /// <summary>When the last query was written or the last answer read (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long LastActive { get; set; }
+
+        /// <summary>Answers read on this connection.</summary>
+        public int Answered { get; set; }
 
         public bool Broken => Volatile.Read(ref closed) != 0;
 
