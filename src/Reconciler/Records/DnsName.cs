@@ -78,7 +78,7 @@ public static class DnsName
             return false;
         }
 
-        if (input.Trim().EndsWith("..", StringComparison.Ordinal))
+        if (input.AsSpan().Trim().EndsWith("..", StringComparison.Ordinal))
         {
             error = "the name ends in an empty label";
             return false;
@@ -88,7 +88,7 @@ public static class DnsName
         try
         {
             ascii = Normalize(input);
-            if (ascii.Any(c => c > 0x7f))
+            if (!System.Text.Ascii.IsValid(ascii))
             {
                 ascii = Idn.GetAscii(ascii).ToLowerInvariant();
             }
@@ -105,15 +105,17 @@ public static class DnsName
             return false;
         }
 
-        var labels = ascii.Split('.');
-        if (labels.Length < 2)
+        if (!ascii.Contains('.', StringComparison.Ordinal))
         {
             error = "a fully qualified name with at least two labels is required";
             return false;
         }
 
-        foreach (var label in labels)
+        var last = ReadOnlySpan<char>.Empty;
+        foreach (var range in ascii.AsSpan().Split('.'))
         {
+            var label = ascii.AsSpan(range);
+            last = label;
             if (label.Length is 0 or > 63)
             {
                 error = label.Length == 0 ? "the name has an empty label" : $"label '{label}' is longer than 63 octets";
@@ -137,7 +139,7 @@ public static class DnsName
             }
         }
 
-        if (labels[^1].All(char.IsAsciiDigit))
+        if (!last.ContainsAnyExceptInRange('0', '9'))
         {
             error = "the top-level label is numeric (an IP address is not a host name)";
             return false;

@@ -21,14 +21,20 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, long MaxAge, IReadOnlyList<st
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var mx = new List<string>();
         var badMx = 0;
-        var lines = body.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var lineCount = body.AsSpan().Count('\n') + 1;
+        var number = 0;
+        foreach (var range in body.AsSpan().Split('\n'))
         {
-            var line = lines[i].EndsWith('\r') ? lines[i][..^1] : lines[i];
-            var number = i + 1;
+            number++;
+            var line = body.AsSpan(range);
+            if (line.EndsWith('\r'))
+            {
+                line = line[..^1];
+            }
+
             if (line.Length == 0)
             {
-                if (i < lines.Length - 1)
+                if (number < lineCount)
                 {
                     problems.Add(new(Severity.Warning, Rule, $"line {number} is empty"));
                 }
@@ -36,21 +42,21 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, long MaxAge, IReadOnlyList<st
                 continue;
             }
 
-            if (line.Contains('\r', StringComparison.Ordinal))
+            if (line.Contains('\r'))
             {
                 problems.Add(new(Severity.Error, Rule, $"line {number} has a CR not followed by LF; lines end in LF or CRLF"));
                 continue;
             }
 
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var colon = line.IndexOf(':');
             if (colon <= 0)
             {
                 problems.Add(new(Severity.Error, Rule, $"line {number} is not of the form 'key: value'"));
                 continue;
             }
 
-            var key = line[..colon];
-            var value = line[(colon + 1)..].Trim(' ', '\t');
+            var key = line[..colon].ToString();
+            var value = line[(colon + 1)..].Trim(" \t").ToString();
             if (!IsFieldName(key))
             {
                 problems.Add(new(Severity.Error, Rule,
@@ -104,7 +110,7 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, long MaxAge, IReadOnlyList<st
         {
             problems.Add(new(Severity.Error, Rule, "the 'max_age' field is required"));
         }
-        else if (ageText.Length is 0 or > 10 || !ageText.All(char.IsAsciiDigit))
+        else if (ageText.Length is 0 or > 10 || ageText.AsSpan().ContainsAnyExcept(Digits))
         {
             problems.Add(new(Severity.Error, Rule, $"max_age '{ageText}' must be 1 to 10 digits"));
         }
@@ -174,7 +180,23 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, long MaxAge, IReadOnlyList<st
 
     private static HashSet<string> MxSet(MtaStsPolicy p) => p.Mx.Select(DnsName.Normalize).ToHashSet(StringComparer.Ordinal);
 
-    private static bool IsFieldName(string key) =>
-        key.Length is >= 1 and <= 32 && char.IsAsciiLetterOrDigit(key[0]) &&
-        key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+
+    private static bool IsFieldName(string key)
+    {
+        if (key.Length is < 1 or > 32 || !char.IsAsciiLetterOrDigit(key[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

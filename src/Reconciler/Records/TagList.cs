@@ -29,29 +29,30 @@ public static class TagList
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var specs = text.Split(';');
-        for (var i = 0; i < specs.Length; i++)
+        var count = text.AsSpan().Count(';') + 1;
+        var i = 0;
+        foreach (var range in text.AsSpan().Split(';'))
         {
-            var spec = TrimFws(specs[i]);
+            var position = ++i;
+            var spec = text.AsSpan(range).Trim(Fws);
             if (spec.Length == 0)
             {
-                if (i != specs.Length - 1)
+                if (position != count)
                 {
-                    problems.Add(new RecordProblem(Severity.Warning, rule, $"empty tag-spec at position {i + 1} (';' twice)"));
+                    problems.Add(new RecordProblem(Severity.Warning, rule, $"empty tag-spec at position {position} (';' twice)"));
                 }
 
                 continue;
             }
 
-            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            var eq = spec.IndexOf('=');
             if (eq < 0)
             {
                 problems.Add(new RecordProblem(Severity.Error, rule, $"'{spec}' is not of the form tag=value"));
                 continue;
             }
 
-            var name = TrimFws(spec[..eq]);
-            var value = TrimFws(spec[(eq + 1)..]);
+            var name = spec[..eq].Trim(Fws).ToString();
             if (!IsTagName(name))
             {
                 problems.Add(new RecordProblem(Severity.Error, rule,
@@ -59,7 +60,8 @@ public static class TagList
                 continue;
             }
 
-            var bad = value.FirstOrDefault(c => !IsValChar(c) && !Fws.Contains(c));
+            var valueSpan = spec[(eq + 1)..].Trim(Fws);
+            var bad = FirstInvalid(valueSpan);
             if (bad != default)
             {
                 problems.Add(new RecordProblem(Severity.Error, rule,
@@ -74,7 +76,7 @@ public static class TagList
                 continue;
             }
 
-            tags.Add(new KeyValuePair<string, string>(lower, value));
+            tags.Add(new KeyValuePair<string, string>(lower, valueSpan.ToString()));
         }
 
         return new(tags, problems);
@@ -109,6 +111,20 @@ public static class TagList
 
     private static bool IsValChar(char c) => c is >= '!' and <= '~' && c != ';';
 
+    /// <summary>The first character of a tag value that is neither printable ASCII (but ';') nor folding white space, or '\0'.</summary>
+    private static char FirstInvalid(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (!IsValChar(c) && !Fws.Contains(c, StringComparison.Ordinal))
+            {
+                return c;
+            }
+        }
+
+        return default;
+    }
+
     /// <summary>The value of <paramref name="name"/> (lower-case), or null.</summary>
     internal static string? Get(IReadOnlyList<KeyValuePair<string, string>> tags, string name)
     {
@@ -128,10 +144,13 @@ public static class TagList
     {
         foreach (var t in tags)
         {
-            var match = known.FirstOrDefault(k => k != t.Key && string.Equals(k, t.Key, StringComparison.OrdinalIgnoreCase));
-            if (match is not null)
+            foreach (var match in known)
             {
-                problems.Add(new(Severity.Warning, rule, $"tag '{t.Key}' is ignored: tag names are case-sensitive, did you mean '{match}'?"));
+                if (match != t.Key && string.Equals(match, t.Key, StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add(new(Severity.Warning, rule, $"tag '{t.Key}' is ignored: tag names are case-sensitive, did you mean '{match}'?"));
+                    break;
+                }
             }
         }
     }

@@ -26,7 +26,20 @@ internal sealed record YamlMapping(string File, int Line, int Column, IReadOnlyL
 {
     public override string Kind => "a map";
 
-    public YamlNode? Get(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
+    public YamlNode? Get(string key) => Find(key)?.Value;
 
-    public YamlScalar? KeyOf(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Key;
+    public YamlScalar? KeyOf(string key) => Find(key)?.Key;
+
+    private KeyValuePair<YamlScalar, YamlNode>? Find(string key)
+    {
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            if (Entries[i].Key.Value == key)
+            {
+                return Entries[i];
+            }
+        }
+
+        return null;
+    }
 }
