@@ -181,11 +181,15 @@ internal sealed class PolicyHttp(Stream stream)
                 throw new PolicyProtocolException($"a response line exceeds {MaxHeadBytes} bytes");
             }
 
-            (partial ??= new StringBuilder()).Append(Encoding.Latin1.GetString(buffer, start, end - start));
-            start = end;
+            if (end > start)
+            {
+                (partial ??= new StringBuilder()).Append(Encoding.Latin1.GetString(buffer, start, end - start));
+                start = end;
+            }
+
             if (!await FillAsync(ct).ConfigureAwait(false))
             {
-                return partial.Length == 0 ? null : partial.ToString();
+                return partial is not { Length: > 0 } ? null : partial.ToString();
             }
         }
     }
