@@ -4,7 +4,8 @@ using Reconciler.Records;
 namespace Reconciler.Observe;
 
 /// <summary>Observes one domain through one DNS seam; every lookup of the domain runs concurrently.</summary>
-internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, PolicyCache? cache = null, long run = 0, TimeProvider? time = null)
+internal sealed class DomainObservation(
+    DnsLookup dns, PolicyFetcher fetcher, PolicyCache? cache = null, long run = 0, TimeProvider? time = null, SpfParseMemo? spf = null)
 {
     public async Task<LiveDomain> ObserveAsync(DomainSpec spec, IReadOnlyList<NsDisagreement> disagreements, CancellationToken ct)
     {
@@ -100,7 +101,7 @@ internal sealed class DomainObservation(DnsLookup dns, PolicyFetcher fetcher, Po
     private async Task<Observation<SpfTree>?> SpfAsync(string domain, Task<Observation<IReadOnlyList<string>>> apex, CancellationToken ct)
     {
         var txt = await apex.ConfigureAwait(false);
-        return await new SpfTreeWalker(dns).WalkAsync(domain, txt, ct).ConfigureAwait(false);
+        return await new SpfTreeWalker(dns, spf).WalkAsync(domain, txt, ct).ConfigureAwait(false);
     }
 
     private async Task<PolicyObservation?> PolicyAsync(

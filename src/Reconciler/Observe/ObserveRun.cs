@@ -13,6 +13,7 @@ internal sealed class ObserveRun(
     DnsLookup resolver, PolicyFetcher fetcher, LiveObserverOptions options, Func<IPEndPoint, DnsLookup> serverLookup, PolicyCache? cache = null, TimeProvider? time = null)
 {
     private readonly long run = cache?.BeginRun() ?? 0;
+    private readonly SpfParseMemo spf = new();
 
     public async Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
@@ -47,7 +48,7 @@ internal sealed class ObserveRun(
         var scoped = dns.ScopedTo(spec.Domain);
         try
         {
-            return await new DomainObservation(scoped, fetcher, cache, run, time).ObserveAsync(spec, [], ct).ConfigureAwait(false);
+            return await new DomainObservation(scoped, fetcher, cache, run, time, spf).ObserveAsync(spec, [], ct).ConfigureAwait(false);
         }
         finally
         {

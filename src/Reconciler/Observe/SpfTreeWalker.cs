@@ -10,7 +10,7 @@ namespace Reconciler.Observe;
 /// reports loops and includes without an SPF record, and stops past <see cref="StopAfter"/> lookups.
 /// Any lookup that cannot be decided makes the whole tree Unknown.
 /// </summary>
-internal sealed class SpfTreeWalker(DnsLookup dns)
+internal sealed class SpfTreeWalker(DnsLookup dns, SpfParseMemo? memo = null)
 {
     public const int LookupLimit = 10;
     public const int VoidLimit = 2;
@@ -66,7 +66,8 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
 
     private async Task WalkRecordAsync(string domain, string text, IReadOnlyList<string> path, CancellationToken ct)
     {
-        var parsed = SpfRecord.Parse(text);
+        // An included or redirected-to record is usually shared by many domains: parsed once per run.
+        var parsed = path.Count > 1 && memo is not null ? memo.Parse(text) : SpfRecord.Parse(text);
         if (parsed.Value is null)
         {
             var why = parsed.Problems.FirstOrDefault(p => p.Severity != Severity.Warning)?.Message ?? "syntax error";
@@ -210,4 +211,12 @@ internal sealed class SpfTreeWalker(DnsLookup dns)
     }
 
     private sealed class SpfUndecidedException(string reason) : Exception(reason);
+}
+
+/// <summary>The SPF records of included and redirected-to domains parsed in one observation run, by text.</summary>
+internal sealed class SpfParseMemo
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParseResult<SpfRecord>> parses = new(StringComparer.Ordinal);
+
+    public ParseResult<SpfRecord> Parse(string text) => parses.GetOrAdd(text, SpfRecord.Parse);
 }
