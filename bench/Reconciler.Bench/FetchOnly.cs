@@ -9,7 +9,7 @@ public static class FetchOnly
     public static async Task<int> RunAsync(string targetsFile, int port, string caFile, int concurrency, CancellationToken ct)
     {
         var targets = (await File.ReadAllLinesAsync(targetsFile, ct)).Where(l => l.Length > 0).Select(l => l.Split(' ')).ToArray();
-        var options = new LiveObserverOptions { PolicyPort = port, CaFile = caFile, Concurrency = concurrency };
+        var options = new LiveObserverOptions { PolicyPort = port, CaFile = caFile, Concurrency = concurrency, ConnectTimeout = TimeSpan.FromSeconds(5) }; // as `plan` sets it
         using var fetcher = new PolicyFetcher(options, TimeProvider.System, new ObserveCounters());
         await fetcher.FetchAsync(targets[0][0], targets[0][1], ct);
         var process = Process.GetCurrentProcess();

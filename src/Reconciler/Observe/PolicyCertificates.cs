@@ -55,7 +55,10 @@ internal sealed class PolicyCertificates
             return "certificate name mismatch";
         }
 
-        using var leaf = new X509Certificate2(certificate);
+        // The TLS layer hands over an X509Certificate2 it owns: read it without a copy, never dispose it.
+        var copy = certificate as X509Certificate2 is null ? new X509Certificate2(certificate) : null;
+        using var owned = copy;
+        var leaf = copy ?? (X509Certificate2)certificate;
         var now = time.GetUtcNow().UtcDateTime;
         if (now > leaf.NotAfter.ToUniversalTime())
         {

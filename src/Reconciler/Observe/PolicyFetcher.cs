@@ -171,12 +171,27 @@ internal sealed class PolicyFetcher : IDisposable
     private async Task<SslStream> ConnectAsync(PolicyTarget target, CancellationToken ct)
     {
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        var endPoint = new IPEndPoint(target.Address, options.PolicyPort);
+        if (options.ConnectTimeout >= options.Timeout)
         {
+            // The whole fetch's timeout (ct) ends the connect first: no timer of its own.
+            try
+            {
+                await socket.ConnectAsync(endPoint, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             connectTimeout.CancelAfter(options.ConnectTimeout);
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(target.Address, options.PolicyPort), connectTimeout.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(endPoint, connectTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -196,7 +211,6 @@ internal sealed class PolicyFetcher : IDisposable
         {
             TargetHost = target.Host,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            ApplicationProtocols = [SslApplicationProtocol.Http11],
             CertificateChainPolicy = certificates.ChainPolicy,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
