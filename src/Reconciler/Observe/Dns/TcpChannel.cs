@@ -13,7 +13,7 @@ namespace Reconciler.Observe.Dns;
 /// not written to again (RFC 7766 §6.2.3: servers and middleboxes drop idle connections, some
 /// without a word): the next query opens a new one.
 /// </summary>
-internal sealed class TcpChannel : IDisposable
+internal sealed partial class TcpChannel : IDisposable
 {
     /// <summary>How long a connection may stay quiet and still be used (Knot and BIND close idle ones after 10 s or more).</summary>
     public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(5);
@@ -289,82 +289,5 @@ internal sealed class TcpChannel : IDisposable
         }
 
         waiter.TrySetResult(message.ToArray());
-    }
-
-    /// <summary>
-    /// Closes a failed connection (none: no connection could be opened) and fails every query
-    /// waiting, as they may have been sent on it; their queued writes go too. Only the first failure
-    /// reported for a connection does so: a second one (its reader and its writer both failing, or our
-    /// own close waking the reader) would fail queries already waiting on the next connection.
-    /// </summary>
-    private void Break(Connection? open, Exception e)
-    {
-        List<TaskCompletionSource<byte[]>> waiting;
-        lock (gate)
-        {
-            if (open is not null && !open.Close())
-            {
-                return;
-            }
-
-            if (open is not null && ReferenceEquals(connection, open))
-            {
-                connection = null;
-            }
-
-            waiting = [.. pending.Values];
-            pending.Clear();
-            outbox.Clear();
-            if (open is not null && waiting.Count > 0 && open.Answered <= 1 && e is EndOfStreamException)
-            {
-                closedAfterOneAnswer++;
-            }
-        }
-
-        foreach (var waiter in waiting)
-        {
-            waiter.TrySetException(e);
-        }
-    }
-
-    /// <summary>Closes a connection and forgets it, failing no query (its reader's failure is then ignored).</summary>
-    private void Retire(Connection open)
-    {
-        lock (gate)
-        {
-            if (ReferenceEquals(connection, open))
-            {
-                connection = null;
-            }
-        }
-
-        open.Close();
-    }
-
-    private sealed class Connection(Socket socket)
-    {
-        private int closed;
-
-        public Socket Socket { get; } = socket;
-
-        /// <summary>When the last query was written or the last answer read (a <see cref="TimeProvider"/> timestamp).</summary>
-        public long LastActive { get; set; }
-
-        /// <summary>Answers read on this connection.</summary>
-        public int Answered { get; set; }
-
-        public bool Broken => Volatile.Read(ref closed) != 0;
-
-        /// <summary>Closes the socket; true for the call that did it.</summary>
-        public bool Close()
-        {
-            if (Interlocked.Exchange(ref closed, 1) != 0)
-            {
-                return false;
-            }
-
-            Socket.Dispose();
-            return true;
-        }
     }
 }

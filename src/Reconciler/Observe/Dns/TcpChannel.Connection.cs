@@ -1,0 +1,84 @@
+using System.Net.Sockets;
+
+namespace Reconciler.Observe.Dns;
+
+/// <summary>The connection a <see cref="TcpChannel"/> holds, and how a broken or idle one is let go.</summary>
+internal sealed partial class TcpChannel
+{
+    /// <summary>
+    /// Closes a failed connection (none: no connection could be opened) and fails every query
+    /// waiting, as they may have been sent on it; their queued writes go too. Only the first failure
+    /// reported for a connection does so: a second one (its reader and its writer both failing, or our
+    /// own close waking the reader) would fail queries already waiting on the next connection.
+    /// </summary>
+    private void Break(Connection? open, Exception e)
+    {
+        List<TaskCompletionSource<byte[]>> waiting;
+        lock (gate)
+        {
+            if (open is not null && !open.Close())
+            {
+                return;
+            }
+
+            if (open is not null && ReferenceEquals(connection, open))
+            {
+                connection = null;
+            }
+
+            waiting = [.. pending.Values];
+            pending.Clear();
+            outbox.Clear();
+            if (open is not null && waiting.Count > 0 && open.Answered <= 1 && e is EndOfStreamException)
+            {
+                closedAfterOneAnswer++;
+            }
+        }
+
+        foreach (var waiter in waiting)
+        {
+            waiter.TrySetException(e);
+        }
+    }
+
+    /// <summary>Closes a connection and forgets it, failing no query (its reader's failure is then ignored).</summary>
+    private void Retire(Connection open)
+    {
+        lock (gate)
+        {
+            if (ReferenceEquals(connection, open))
+            {
+                connection = null;
+            }
+        }
+
+        open.Close();
+    }
+
+    private sealed class Connection(Socket socket)
+    {
+        private int closed;
+
+        public Socket Socket { get; } = socket;
+
+        /// <summary>When the last query was written or the last answer read (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long LastActive { get; set; }
+
+        /// <summary>Answers read on this connection.</summary>
+        public int Answered { get; set; }
+
+        public bool Broken => Volatile.Read(ref closed) != 0;
+
+        /// <summary>Closes the socket; true for the call that did it.</summary>
+        public bool Close()
+        {
+            if (Interlocked.Exchange(ref closed, 1) != 0)
+            {
+                return false;
+            }
+
+            Socket.Dispose();
+            return true;
+        }
+    }
+}
