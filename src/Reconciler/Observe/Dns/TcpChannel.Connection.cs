@@ -26,8 +26,7 @@ internal sealed partial class TcpChannel
                 connection = null;
             }
 
-            waiting = [.. pending.Values];
-            pending.Clear();
+            waiting = pending.TakeAll();
             outbox.Clear();
             if (open is not null && waiting.Count > 0 && open.Answered <= 1 && e is EndOfStreamException)
             {

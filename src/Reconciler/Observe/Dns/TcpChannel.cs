@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace Reconciler.Observe.Dns;
 
@@ -21,11 +20,9 @@ internal sealed partial class TcpChannel : IDisposable
     private readonly IPEndPoint server;
     private readonly TimeSpan connectTimeout;
     private readonly TimeProvider time;
-    private readonly Dictionary<ushort, TaskCompletionSource<byte[]>> pending = [];
+    private readonly PendingQueries pending = new();
     private readonly List<byte[]> outbox = [];
     private readonly Lock gate = new();
-    private readonly byte[] ids = new byte[2 * 1024];
-    private int nextId = int.MaxValue;
     private Connection? connection;
     private bool writing;
     private bool disposed;
@@ -60,11 +57,7 @@ internal sealed partial class TcpChannel : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            do
-            {
-                id = NextRandomId();
-            }
-            while (!pending.TryAdd(id, waiter));
+            id = pending.Add(waiter);
 
             BinaryPrimitives.WriteUInt16BigEndian(framed.AsSpan(2), id);
             outbox.Add(framed);
@@ -85,10 +78,7 @@ internal sealed partial class TcpChannel : IDisposable
         {
             lock (gate)
             {
-                if (pending.TryGetValue(id, out var mine) && ReferenceEquals(mine, waiter))
-                {
-                    pending.Remove(id);
-                }
+                pending.Remove(id, waiter);
             }
         }
     }
@@ -112,18 +102,6 @@ internal sealed partial class TcpChannel : IDisposable
         Break(null, new ObjectDisposedException(nameof(TcpChannel)));
     }
 
-    private ushort NextRandomId()
-    {
-        if (nextId >= ids.Length)
-        {
-            RandomNumberGenerator.Fill(ids);
-            nextId = 0;
-        }
-
-        var id = BinaryPrimitives.ReadUInt16BigEndian(ids.AsSpan(nextId));
-        nextId += 2;
-        return id;
-    }
 
     /// <summary>Writes everything queued, in as few writes as possible, until the outbox stays empty.</summary>
     private async Task WriteLoopAsync()
@@ -282,7 +260,8 @@ internal sealed partial class TcpChannel : IDisposable
         TaskCompletionSource<byte[]>? waiter;
         lock (gate)
         {
-            if (!pending.Remove(id, out waiter))
+            waiter = pending.Take(id);
+            if (waiter is null)
             {
                 return;
             }

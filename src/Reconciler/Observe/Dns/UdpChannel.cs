@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace Reconciler.Observe.Dns;
 
@@ -17,11 +16,9 @@ internal sealed class UdpChannel : IDisposable
     private const int ReceiveBufferSize = 65535;
 
     private readonly Socket socket;
-    private readonly Dictionary<ushort, TaskCompletionSource<byte[]>> pending = [];
+    private readonly PendingQueries pending = new();
     private readonly Lock gate = new();
-    private readonly byte[] ids = new byte[2 * 1024];
     private readonly CancellationTokenSource stop = new();
-    private int nextId = int.MaxValue;
     private Task? receiving;
 
     public UdpChannel(IPEndPoint server)
@@ -51,11 +48,7 @@ internal sealed class UdpChannel : IDisposable
         {
             ObjectDisposedException.ThrowIf(stop.IsCancellationRequested, this);
             receiving ??= ReceiveLoopAsync(stop.Token);
-            do
-            {
-                id = NextRandomId();
-            }
-            while (!pending.TryAdd(id, waiter));
+            id = pending.Add(waiter);
         }
 
         try
@@ -68,10 +61,7 @@ internal sealed class UdpChannel : IDisposable
         {
             lock (gate)
             {
-                if (pending.TryGetValue(id, out var mine) && ReferenceEquals(mine, waiter))
-                {
-                    pending.Remove(id);
-                }
+                pending.Remove(id, waiter);
             }
         }
     }
@@ -93,19 +83,6 @@ internal sealed class UdpChannel : IDisposable
         stop.Dispose();
     }
 
-    /// <summary>Ids from the system's cryptographic generator, drawn in batches (call under the gate).</summary>
-    private ushort NextRandomId()
-    {
-        if (nextId >= ids.Length)
-        {
-            RandomNumberGenerator.Fill(ids);
-            nextId = 0;
-        }
-
-        var id = BinaryPrimitives.ReadUInt16BigEndian(ids.AsSpan(nextId));
-        nextId += 2;
-        return id;
-    }
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
@@ -139,7 +116,8 @@ internal sealed class UdpChannel : IDisposable
             TaskCompletionSource<byte[]>? waiter;
             lock (gate)
             {
-                if (pending.Remove(id, out waiter) is false)
+                waiter = pending.Take(id);
+                if (waiter is null)
                 {
                     continue;
                 }
@@ -154,8 +132,7 @@ internal sealed class UdpChannel : IDisposable
         List<TaskCompletionSource<byte[]>> waiting;
         lock (gate)
         {
-            waiting = [.. pending.Values];
-            pending.Clear();
+            waiting = pending.TakeAll();
         }
 
         foreach (var waiter in waiting)
