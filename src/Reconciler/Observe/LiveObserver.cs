@@ -106,5 +106,5 @@ public sealed class LiveObserver : IDisposable
 
     private DnsTransport ServerTransport(IPEndPoint endPoint) =>
         serverTransports.GetOrAdd(endPoint, e => new Lazy<DnsTransport>(() =>
-            new DnsTransport([e], new DnsTransportOptions(options.Timeout, options.DnsRetries, Recursion: false, DnsProtocol.Udp), time))).Value;
+            new DnsTransport([e], new DnsTransportOptions(options.Timeout, options.DnsRetries, Recursion: false, DnsProtocol.Udp, UdpSockets: 1), time))).Value;
 }

@@ -24,7 +24,8 @@ public enum DnsProtocol
 /// <param name="Retries">Attempts after the first, each with a new id (and the next server, when there are several).</param>
 /// <param name="Recursion">The RD bit: on for resolvers, off when asking a zone's own servers.</param>
 /// <param name="Protocol">TCP (pipelined) or UDP.</param>
-internal sealed record DnsTransportOptions(TimeSpan Timeout, int Retries, bool Recursion, DnsProtocol Protocol);
+/// <param name="UdpSockets">Connected UDP sockets per server (a resolver gets <see cref="DnsTransport.SocketsPerServer"/>; a zone's own servers, asked a few questions each, one).</param>
+internal sealed record DnsTransportOptions(TimeSpan Timeout, int Retries, bool Recursion, DnsProtocol Protocol, int UdpSockets = DnsTransport.SocketsPerServer);
 
 /// <summary>One query's outcome: the decoded response and the server that sent it, or why there is none.</summary>
 internal sealed record DnsReply(DnsMessage? Message, string Server, string? Error);
@@ -276,7 +277,7 @@ internal sealed class DnsTransport : IDisposable
             UdpChannel[] set;
             lock (gate)
             {
-                set = udp ??= [.. Enumerable.Range(0, SocketsPerServer).Select(_ => new UdpChannel(Server))];
+                set = udp ??= [.. Enumerable.Range(0, Math.Max(1, options.UdpSockets)).Select(_ => new UdpChannel(Server))];
             }
 
             return set[Random.Shared.Next(set.Length)];
