@@ -43,6 +43,8 @@ public static class Program
                 return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), args.Length == 7, ct);
             case "fetchonly" when args.Length == 5:
                 return await FetchOnly.RunAsync(args[1], Int(args[2]), args[3], Int(args[4]), ct);
+            case "loadonly" when args.Length == 3:
+                return LoadOnly.Run(args[1], Int(args[2]));
             case "dnsonly" when args.Length == 4:
                 return await DnsOnly.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), ct);
             case "run":
