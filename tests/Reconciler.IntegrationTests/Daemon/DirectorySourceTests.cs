@@ -1,6 +1,6 @@
 using System.Text;
-using Reconciler.Sources;
 using Reconciler.IntegrationTests.Fixtures;
+using Reconciler.Sources;
 
 namespace Reconciler.IntegrationTests.Daemon;
 

@@ -53,7 +53,11 @@ public sealed partial class FakeGitHubServer
             {
                 issue = new FakeIssue
                 {
-                    Number = s.NextNumber(), Title = title, Body = FakeJson.Str(body, "body") ?? "", Author = s.Login, CreatedAt = DateTimeOffset.UtcNow,
+                    Number = s.NextNumber(),
+                    Title = title,
+                    Body = FakeJson.Str(body, "body") ?? "",
+                    Author = s.Login,
+                    CreatedAt = DateTimeOffset.UtcNow,
                 };
                 if (body.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Array)
                 {

@@ -43,8 +43,12 @@ public sealed partial class FakeGitHubServer
                 {
                     pull = new FakePull
                     {
-                        Number = s.NextNumber(), Title = FakeJson.Str(body, "title") ?? "", Body = FakeJson.Str(body, "body") ?? "",
-                        Head = head, Base = baseBranch, Author = s.Login,
+                        Number = s.NextNumber(),
+                        Title = FakeJson.Str(body, "title") ?? "",
+                        Body = FakeJson.Str(body, "body") ?? "",
+                        Head = head,
+                        Base = baseBranch,
+                        Author = s.Login,
                     };
                     s.Pulls.Add(pull);
                 }

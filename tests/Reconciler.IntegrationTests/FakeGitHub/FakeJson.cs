@@ -73,7 +73,11 @@ internal static class FakeJson
         truncated = false,
         tree = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new
         {
-            path = f.Key, mode = "100644", type = "blob", sha = FakeGitHubState.BlobSha(f.Value), size = Encoding.UTF8.GetByteCount(f.Value),
+            path = f.Key,
+            mode = "100644",
+            type = "blob",
+            sha = FakeGitHubState.BlobSha(f.Value),
+            size = Encoding.UTF8.GetByteCount(f.Value),
         }),
     };
 
