@@ -165,6 +165,51 @@ public sealed class DnsTransportTests(DnsTransportFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_server_whose_TCP_port_never_completes_a_connection_is_asked_over_UDP()
+    {
+        // A TCP listener on the UDP-only server's port that never accepts, its queue filled: further
+        // connection attempts hang unanswered, as behind a firewall that drops TCP/53 silently.
+        using var udpOnly = new ScriptedDnsServer(listenOnTcp: false);
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(udpOnly.EndPoint);
+        listener.Listen(0);
+        var fillers = new List<System.Net.Sockets.Socket>();
+        for (var i = 0; i < 4; i++)
+        {
+            var filler = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            fillers.Add(filler);
+            _ = filler.ConnectAsync(udpOnly.EndPoint);
+        }
+
+        try
+        {
+            await Task.Delay(200);
+            using var transport = Transport(udpOnly, DnsProtocol.Tcp, Short);
+
+            AssertAnswered(await transport.QueryAsync("a-1.filtered.test", QueryType.A, CancellationToken.None), "a-1.filtered.test", 1, overTcp: false);
+            var clock = Stopwatch.StartNew();
+            AssertAnswered(await transport.QueryAsync("a-2.filtered.test", QueryType.A, CancellationToken.None), "a-2.filtered.test", 2, overTcp: false);
+            Assert.True(clock.Elapsed < Short, $"the second query waited {clock.Elapsed.TotalMilliseconds} ms: TCP was tried again");
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_answers_nothing_for_a_whole_timeout_is_replaced()
+    {
+        using var transport = Transport(fixture.Both, DnsProtocol.Tcp, Short);
+
+        var silent = await transport.QueryAsync("silent-1.stalled.test", QueryType.A, CancellationToken.None);
+        Assert.Contains("timeout", silent.Error, StringComparison.Ordinal);
+        AssertAnswered(await transport.QueryAsync("a-2.stalled.test", QueryType.A, CancellationToken.None), "a-2.stalled.test", 2, overTcp: true);
+
+        Assert.Equal(2, Connections(fixture.Both.ReceivedUnder("stalled.test")));
+    }
+
+    [Fact]
     public async Task A_UDP_answer_with_another_id_is_ignored_so_the_query_times_out()
     {
         using var transport = Transport(fixture.Both, DnsProtocol.Udp, Short);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using DnsClient;
@@ -116,99 +115,55 @@ internal sealed class DnsTransport : IDisposable
         }
     }
 
-    private async Task<Attempt> AttemptAsync(ServerLink link, byte[] query, int length, string name, QueryType type, CancellationToken ct)
+    private static async Task<Attempt> AttemptAsync(ServerLink link, byte[] query, int length, string name, QueryType type, CancellationToken ct)
     {
         var label = link.Label;
-        byte[] answer;
-        var overTcp = false;
-        try
+        var afterTruncation = "";
+        var forceTcp = false;
+        while (true)
         {
-            (answer, overTcp) = await link.ExchangeAsync(query.AsMemory(0, length), ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            return Attempt.Retry(new DnsReply(null, label, $"timeout asking {label} for {name} {type}"));
-        }
-        catch (SocketException e)
-        {
-            return Attempt.Retry(new DnsReply(null, label, $"socket error {e.SocketErrorCode} asking {label} for {name} {type}"));
-        }
-        catch (EndOfStreamException e)
-        {
-            return new Attempt(new DnsReply(null, label, $"{e.Message} asking for {name} {type}"), Retryable: true, ClosedUnderUs: true);
-        }
-
-        DnsMessage message;
-        try
-        {
-            message = DnsWire.Read(answer);
-        }
-        catch (DnsWireException e)
-        {
-            return Attempt.Final(new DnsReply(null, label, $"{e.Message} from {label} for {name} {type}"));
-        }
-
-        if (!message.Truncated)
-        {
-            return Attempt.Final(new DnsReply(message, label, null));
-        }
-
-        return overTcp
-            ? Attempt.Final(new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}"))
-            : await OverTcpAsync(link.Server, label, query, length, name, type, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>The same question over TCP (a 2-octet length before each message) after a truncated UDP answer.</summary>
-    private async Task<Attempt> OverTcpAsync(IPEndPoint server, string label, byte[] query, int length, string name, QueryType type, CancellationToken ct)
-    {
-        var id = (ushort)System.Security.Cryptography.RandomNumberGenerator.GetInt32(0x10000);
-        BinaryPrimitives.WriteUInt16BigEndian(query, id);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(options.Timeout);
-        try
-        {
-            using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(server, deadline.Token).ConfigureAwait(false);
-            var framed = new byte[length + 2];
-            BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)length);
-            query.AsSpan(0, length).CopyTo(framed.AsSpan(2));
-            await socket.SendAsync(framed, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-            var prefix = new byte[2];
-            await ReadExactlyAsync(socket, prefix, deadline.Token).ConfigureAwait(false);
-            var answer = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
-            await ReadExactlyAsync(socket, answer, deadline.Token).ConfigureAwait(false);
-            if (DnsWire.IdOf(answer) != id)
+            byte[] answer;
+            bool overTcp;
+            try
             {
-                return Attempt.Final(new DnsReply(null, label, $"truncated over UDP and the TCP answer from {label} has another id for {name} {type}"));
+                (answer, overTcp) = await link.ExchangeAsync(query.AsMemory(0, length), forceTcp, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return Attempt.Retry(new DnsReply(null, label, $"{afterTruncation}timeout asking {label} for {name} {type}"));
+            }
+            catch (SocketException e)
+            {
+                return Attempt.Retry(new DnsReply(null, label, $"{afterTruncation}socket error {e.SocketErrorCode} asking {label} for {name} {type}"));
+            }
+            catch (EndOfStreamException e)
+            {
+                return new Attempt(new DnsReply(null, label, $"{afterTruncation}{e.Message} asking for {name} {type}"), Retryable: true, ClosedUnderUs: true);
             }
 
-            var message = DnsWire.Read(answer);
-            return message.Truncated
-                ? Attempt.Final(new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}"))
-                : Attempt.Final(new DnsReply(message, label, null));
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return Attempt.Retry(new DnsReply(null, label, $"truncated over UDP and timeout over TCP asking {label} for {name} {type}"));
-        }
-        catch (Exception e) when (e is SocketException or EndOfStreamException or DnsWireException)
-        {
-            var what = e is SocketException s ? $"socket error {s.SocketErrorCode}" : e.Message;
-            return Attempt.Retry(new DnsReply(null, label, $"truncated over UDP and {what} over TCP asking {label} for {name} {type}"));
-        }
-    }
-
-    private static async Task ReadExactlyAsync(Socket socket, byte[] buffer, CancellationToken ct)
-    {
-        for (var read = 0; read < buffer.Length;)
-        {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, ct).ConfigureAwait(false);
-            if (n == 0)
+            DnsMessage message;
+            try
             {
-                throw new EndOfStreamException("the connection closed mid-message");
+                message = DnsWire.Read(answer);
+            }
+            catch (DnsWireException e)
+            {
+                return Attempt.Final(new DnsReply(null, label, $"{afterTruncation}{e.Message} from {label} for {name} {type}"));
             }
 
-            read += n;
+            if (!message.Truncated)
+            {
+                return Attempt.Final(new DnsReply(message, label, null));
+            }
+
+            if (overTcp)
+            {
+                return Attempt.Final(new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}"));
+            }
+
+            // Truncated over UDP: the same question over the server's TCP connection.
+            forceTcp = true;
+            afterTruncation = "truncated over UDP, then over TCP: ";
         }
     }
 
@@ -227,9 +182,14 @@ internal sealed class DnsTransport : IDisposable
 
         public string Label { get; } = server.ToString();
 
-        /// <summary>The answer bytes and whether they came over TCP.</summary>
-        public async Task<(byte[] Answer, bool OverTcp)> ExchangeAsync(Memory<byte> query, CancellationToken ct)
+        /// <summary>The answer bytes and whether they came over TCP (always with <paramref name="forceTcp"/>: after a truncated UDP answer).</summary>
+        public async Task<(byte[] Answer, bool OverTcp)> ExchangeAsync(Memory<byte> query, bool forceTcp, CancellationToken ct)
         {
+            if (forceTcp)
+            {
+                return (await Tcp().ExchangeAsync(query, options.Timeout, ct).ConfigureAwait(false), true);
+            }
+
             if (!tcpRefused)
             {
                 var channel = Tcp();
@@ -240,6 +200,11 @@ internal sealed class DnsTransport : IDisposable
                 catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
                 {
                     // Nothing listens on TCP there (a UDP-only forwarder): UDP from now on.
+                    tcpRefused = true;
+                }
+                catch (TimeoutException) when (!channel.EverConnected)
+                {
+                    // TCP never got through (a firewall dropping it without a word): UDP from now on, this query first.
                     tcpRefused = true;
                 }
                 catch (EndOfStreamException) when (channel.ClosedAfterOneAnswer >= NoPipeliningAfter)

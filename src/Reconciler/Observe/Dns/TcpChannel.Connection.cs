@@ -40,6 +40,25 @@ internal sealed partial class TcpChannel
         }
     }
 
+    /// <summary>
+    /// After a query timed out: a connection that has answered nothing since the query was asked (at
+    /// <paramref name="asked"/>) is taken as dead (a peer or middlebox that dropped it without a word)
+    /// and retired, so the retry opens a new one.
+    /// </summary>
+    private void RetireIfSilent(long asked)
+    {
+        Connection? open;
+        lock (gate)
+        {
+            open = connection;
+        }
+
+        if (open is not null && !open.Broken && open.LastRead < asked)
+        {
+            Retire(open);
+        }
+    }
+
     /// <summary>Closes a connection and forgets it, failing no query (its reader's failure is then ignored).</summary>
     private void Retire(Connection open)
     {
@@ -62,6 +81,9 @@ internal sealed partial class TcpChannel
 
         /// <summary>When the last query was written or the last answer read (a <see cref="TimeProvider"/> timestamp).</summary>
         public long LastActive { get; set; }
+
+        /// <summary>When the last answer was read (zero: none yet).</summary>
+        public long LastRead { get; set; }
 
         /// <summary>Answers read on this connection.</summary>
         public int Answered { get; set; }

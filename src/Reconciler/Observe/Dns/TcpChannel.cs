@@ -27,6 +27,7 @@ internal sealed partial class TcpChannel : IDisposable
     private bool writing;
     private bool disposed;
     private int closedAfterOneAnswer;
+    private bool everConnected;
 
     public TcpChannel(IPEndPoint server, TimeSpan connectTimeout, TimeProvider time)
     {
@@ -41,6 +42,9 @@ internal sealed partial class TcpChannel : IDisposable
     /// </summary>
     public int ClosedAfterOneAnswer => Volatile.Read(ref closedAfterOneAnswer);
 
+    /// <summary>Whether a connection to the server was ever opened.</summary>
+    public bool EverConnected => Volatile.Read(ref everConnected);
+
     /// <summary>
     /// Queues <paramref name="query"/> under a fresh id and waits up to <paramref name="timeout"/> for
     /// the answer with that id. Throws <see cref="TimeoutException"/>, <see cref="SocketException"/>,
@@ -49,6 +53,7 @@ internal sealed partial class TcpChannel : IDisposable
     public async Task<byte[]> ExchangeAsync(ReadOnlyMemory<byte> query, TimeSpan timeout, CancellationToken ct)
     {
         var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var asked = time.GetTimestamp();
         var framed = new byte[query.Length + 2];
         BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
         query.Span.CopyTo(framed.AsSpan(2));
@@ -73,6 +78,11 @@ internal sealed partial class TcpChannel : IDisposable
         try
         {
             return await waiter.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            RetireIfSilent(asked);
+            throw;
         }
         finally
         {
@@ -180,7 +190,7 @@ internal sealed partial class TcpChannel : IDisposable
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            using var deadline = new CancellationTokenSource(connectTimeout);
+            using var deadline = new CancellationTokenSource(connectTimeout, time);
             await socket.ConnectAsync(server, deadline.Token).ConfigureAwait(false);
         }
         catch
@@ -190,6 +200,7 @@ internal sealed partial class TcpChannel : IDisposable
         }
 
         var open = new Connection(socket) { LastActive = time.GetTimestamp() };
+        Volatile.Write(ref everConnected, true);
         lock (gate)
         {
             if (disposed)
@@ -229,7 +240,7 @@ internal sealed partial class TcpChannel : IDisposable
                         break;
                     }
 
-                    open.LastActive = time.GetTimestamp();
+                    open.LastActive = open.LastRead = time.GetTimestamp();
                     open.Answered++;
                     Deliver(buffer.AsSpan(at + 2, length));
                     at += 2 + length;

@@ -95,16 +95,16 @@ internal sealed class UdpChannel : IDisposable
             {
                 length = await socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+            catch (SocketException e) when (!ct.IsCancellationRequested)
             {
-                // An ICMP error for one of our datagrams: the server's port or host cannot be reached,
-                // which holds for every query waiting on it.
+                // An error reported for one of our datagrams (ICMP port or host unreachable, a firewall's
+                // reject): it holds for every query waiting on this server; the socket itself still works.
                 FailAll(e);
                 continue;
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
-                FailAll(e is SocketException ? e : new ObjectDisposedException(nameof(UdpChannel)));
+                FailAll(new ObjectDisposedException(nameof(UdpChannel)));
                 return;
             }
 
