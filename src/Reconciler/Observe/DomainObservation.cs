@@ -44,6 +44,32 @@ internal sealed class DomainObservation(
             disagreements);
     }
 
+    /// <summary>
+    /// A domain about which nothing could be decided (its observation failed): every record the spec
+    /// asks about is Unknown with <paramref name="reason"/>, so planning concludes nothing.
+    /// </summary>
+    public static LiveDomain Undecided(DomainSpec spec, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var domain = DnsName.Normalize(spec.Domain);
+        Observation<IReadOnlyList<string>> Texts() => new Unknown<IReadOnlyList<string>>(reason);
+        return new LiveDomain(
+            domain,
+            new Unknown<IReadOnlyList<MxRecord>>(reason),
+            Texts(),
+            new Unknown<SpfTree>(reason),
+            Texts(),
+            new PolicyObservation(Texts(), []),
+            Texts(),
+            Texts(),
+            ExternalReportDomains(domain, spec.Dmarc).ToDictionary(d => $"{domain}._report._dmarc.{d}", _ => Texts(), DnsName.Comparer),
+            (spec.Dkim?.Keys ?? []).Select(DnsName.Normalize).Distinct(StringComparer.Ordinal)
+                .ToDictionary(s => s, _ => new DkimObservation(Texts(), Texts()), DnsName.Comparer),
+            (spec.Dane?.Keys ?? []).Select(DnsName.Normalize).Distinct(StringComparer.Ordinal)
+                .ToDictionary(h => h, _ => (Observation<IReadOnlyList<Records.TlsaRecord>>)new Unknown<IReadOnlyList<Records.TlsaRecord>>(reason), DnsName.Comparer),
+            []);
+    }
+
     /// <summary>The domains of <c>mailto:</c> rua/ruf destinations outside the domain (not it, not a parent, not a child).</summary>
     public static IReadOnlyList<string> ExternalReportDomains(string domain, DmarcSpec? dmarc)
     {

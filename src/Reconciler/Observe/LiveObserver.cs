@@ -26,7 +26,6 @@ public sealed class LiveObserver : IDisposable
     private readonly PolicyFetcher fetcher;
     private readonly PolicyCache policies;
     private readonly ObserveCounters counters = new();
-    private readonly ConcurrentDictionary<IPEndPoint, Lazy<DnsTransport>> serverTransports = new();
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
@@ -56,24 +55,38 @@ public sealed class LiveObserver : IDisposable
     /// <summary>Domains whose last good policy is kept for the next runs (see <see cref="LiveObserverOptions.PolicyCadence"/>).</summary>
     public int CachedPolicies => policies.Count;
 
-    public Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
+    public async Task<LiveDomain> ObserveAsync(DomainSpec spec, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return NewRun().ObserveAsync(spec, ct);
+        using var servers = new ServerTransports(options, time);
+        return await NewRun(servers).ObserveAsync(spec, ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<LiveDomain>> ObserveAllAsync(IReadOnlyList<DomainSpec> specs, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(specs);
         policies.Prune();
-        var run = NewRun();
+        using var servers = new ServerTransports(options, time);
+        var run = NewRun(servers);
         var started = time.GetTimestamp();
         var (queries, fetches) = (DnsQueries, HttpsFetches);
         var results = new LiveDomain[specs.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, specs.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
-            async (i, token) => results[i] = await run.ObserveAsync(specs[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (i, token) =>
+            {
+                try
+                {
+                    results[i] = await run.ObserveAsync(specs[i], token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    // A fault in one domain's observation (a bug) must not stop the others: it is undecided.
+                    logger.LogError(e, "Observing {Domain} failed", specs[i].Domain);
+                    results[i] = DomainObservation.Undecided(specs[i], $"observing {specs[i].Domain} failed ({e.GetType().Name}: {e.Message})");
+                }
+            }).ConfigureAwait(false);
         logger.LogInformation(
             "Observed {Domains} domains in {ElapsedMs} ms: {Queries} DNS queries, {Fetches} policy fetches",
             specs.Count,
@@ -87,13 +100,9 @@ public sealed class LiveObserver : IDisposable
     {
         fetcher.Dispose();
         resolvers.Dispose();
-        foreach (var transport in serverTransports.Values.Where(t => t.IsValueCreated))
-        {
-            transport.Value.Dispose();
-        }
     }
 
-    private ObserveRun NewRun()
+    private ObserveRun NewRun(ServerTransports servers)
     {
         // A wider --concurrency asks for more in flight (and keeps a dead server's timeouts from queueing).
         var memo = new DnsMemo(options.DnsProtocol == DnsProtocol.Tcp && !options.Authoritative
@@ -101,10 +110,25 @@ public sealed class LiveObserver : IDisposable
             : Math.Max(DnsMemo.DefaultMaxInFlight, 2 * options.Concurrency));
         var resolver = new DnsLookup(resolvers, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options,
-            endPoint => new DnsLookup(ServerTransport(endPoint), endPoint.ToString(), counters, memo), policies, time);
+            // "(no recursion)" keeps these answers apart from the resolver's in the memo when a resolver is also an NS server.
+            endPoint => new DnsLookup(servers.For(endPoint), $"{endPoint} (no recursion)", counters, memo), policies, time);
     }
 
-    private DnsTransport ServerTransport(IPEndPoint endPoint) =>
-        serverTransports.GetOrAdd(endPoint, e => new Lazy<DnsTransport>(() =>
-            new DnsTransport([e], new DnsTransportOptions(options.Timeout, options.DnsRetries, Recursion: false, DnsProtocol.Udp, UdpSockets: 1), time))).Value;
+    /// <summary>The recursion-off transports to a run's NS server addresses (--authoritative), closed when the run ends.</summary>
+    private sealed class ServerTransports(LiveObserverOptions options, TimeProvider time) : IDisposable
+    {
+        private readonly ConcurrentDictionary<IPEndPoint, Lazy<DnsTransport>> transports = new();
+
+        public DnsTransport For(IPEndPoint endPoint) =>
+            transports.GetOrAdd(endPoint, e => new Lazy<DnsTransport>(() =>
+                new DnsTransport([e], new DnsTransportOptions(options.Timeout, options.DnsRetries, Recursion: false, DnsProtocol.Udp, UdpSockets: 1), time))).Value;
+
+        public void Dispose()
+        {
+            foreach (var transport in transports.Values.Where(t => t.IsValueCreated))
+            {
+                transport.Value.Dispose();
+            }
+        }
+    }
 }

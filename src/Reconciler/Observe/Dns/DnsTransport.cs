@@ -202,9 +202,10 @@ internal sealed class DnsTransport : IDisposable
                     // Nothing listens on TCP there (a UDP-only forwarder): UDP from now on.
                     tcpRefused = true;
                 }
-                catch (TimeoutException) when (!channel.EverConnected)
+                catch (TimeoutException) when (!channel.EverAnswered)
                 {
-                    // TCP never got through (a firewall dropping it without a word): UDP from now on, this query first.
+                    // TCP has never brought an answer (a firewall dropping it without a word, a middlebox
+                    // that accepts and swallows it): UDP from now on, this query first.
                     tcpRefused = true;
                 }
                 catch (EndOfStreamException) when (channel.ClosedAfterOneAnswer >= NoPipeliningAfter)

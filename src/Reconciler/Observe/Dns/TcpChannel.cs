@@ -27,7 +27,7 @@ internal sealed partial class TcpChannel : IDisposable
     private bool writing;
     private bool disposed;
     private int closedAfterOneAnswer;
-    private bool everConnected;
+    private bool everAnswered;
 
     public TcpChannel(IPEndPoint server, TimeSpan connectTimeout, TimeProvider time)
     {
@@ -42,8 +42,8 @@ internal sealed partial class TcpChannel : IDisposable
     /// </summary>
     public int ClosedAfterOneAnswer => Volatile.Read(ref closedAfterOneAnswer);
 
-    /// <summary>Whether a connection to the server was ever opened.</summary>
-    public bool EverConnected => Volatile.Read(ref everConnected);
+    /// <summary>Whether the server ever answered over TCP.</summary>
+    public bool EverAnswered => Volatile.Read(ref everAnswered);
 
     /// <summary>
     /// Queues <paramref name="query"/> under a fresh id and waits up to <paramref name="timeout"/> for
@@ -200,7 +200,6 @@ internal sealed partial class TcpChannel : IDisposable
         }
 
         var open = new Connection(socket) { LastActive = time.GetTimestamp() };
-        Volatile.Write(ref everConnected, true);
         lock (gate)
         {
             if (disposed)
@@ -242,6 +241,7 @@ internal sealed partial class TcpChannel : IDisposable
 
                     open.LastActive = open.LastRead = time.GetTimestamp();
                     open.Answered++;
+                    Volatile.Write(ref everAnswered, true);
                     Deliver(buffer.AsSpan(at + 2, length));
                     at += 2 + length;
                 }
