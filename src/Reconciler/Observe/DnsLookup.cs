@@ -245,6 +245,14 @@ internal sealed class DnsLookup
             return new RawAnswer([], false, $"answer from {server} does not repeat the question {name} {type}", server);
         }
 
+        if (!transport.Recursion && !response.Authoritative && response.Answers.Count == 0
+            && code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain)
+        {
+            // Asked without recursion, a server that is not authoritative (a referral to a delegated
+            // zone, a lame server) says nothing about the name: no conclusion from it.
+            return new RawAnswer([], false, $"{server} is not authoritative for {name} {type} (a referral or a lame server)", server);
+        }
+
         return code switch
         {
             DnsHeaderResponseCode.NoError => new RawAnswer(response.Answers, false, null, server),

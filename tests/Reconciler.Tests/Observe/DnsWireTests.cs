@@ -206,6 +206,17 @@ public sealed class DnsWireTests
     }
 
     [Fact]
+    public void The_AA_bit_is_read()
+    {
+        var referral = new DnsResponseBuilder(9, 1, 0).Question("sub.example.com", Txt).Build();
+        var authoritative = new DnsResponseBuilder(9, 1, 0).Question("sub.example.com", Txt).Build();
+        authoritative[2] |= 0x04;
+
+        Assert.False(DnsWire.Read(referral).Authoritative);
+        Assert.True(DnsWire.Read(authoritative).Authoritative);
+    }
+
+    [Fact]
     public void A_truncated_response_is_flagged_and_its_cut_off_answers_are_not_read()
     {
         // ANCOUNT says 2, but the message stops halfway through the first record.

@@ -14,6 +14,7 @@ internal sealed record DnsMessage(
     ushort Id,
     bool IsResponse,
     bool Truncated,
+    bool Authoritative,
     DnsHeaderResponseCode ResponseCode,
     IReadOnlyList<DnsQuestionEntry> Questions,
     IReadOnlyList<DnsResourceRecord> Answers);

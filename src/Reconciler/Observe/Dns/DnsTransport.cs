@@ -60,6 +60,9 @@ internal sealed class DnsTransport : IDisposable
         links = [.. servers.Select(s => new ServerLink(s, options, time))];
     }
 
+    /// <summary>Whether the servers are asked to recurse (resolvers), or answer from their own zones only.</summary>
+    public bool Recursion => options.Recursion;
+
     /// <summary>The system's resolvers (as DnsClient reads them from /etc/resolv.conf or the OS), without a public fallback.</summary>
     public static IReadOnlyList<IPEndPoint> SystemResolvers() =>
         [.. NameServer.ResolveNameServers(skipIPv6SiteLocal: true, fallbackToGooglePublicDns: false)

@@ -70,7 +70,7 @@ internal static partial class DnsWire
             at += length;
         }
 
-        return new DnsMessage(id, isResponse, truncated, code, questions, answers);
+        return new DnsMessage(id, isResponse, truncated, (flags & 0x0400) != 0, code, questions, answers);
     }
 
     private static ushort ReadUInt16(ReadOnlySpan<byte> message, ref int at)
