@@ -12,8 +12,21 @@ public static class NsConsistencyDiff
         ArgumentNullException.ThrowIfNull(live);
         return live.NsDisagreements
             .OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.Type, StringComparer.Ordinal)
-            .Select(d => new Finding(Checks.NsConsistency, FindingKind.Mismatch, Severity.Error, d.Name, null,
-                string.Join(" | ", d.Answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}: {a.Value}")),
-                $"the authoritative servers give different {d.Type} answers for {d.Name}; resolvers see one or the other until they agree"));
+            .Select(Describe);
+    }
+
+    /// <summary>
+    /// Servers that answer differently disagree (drift); a server that could not be asked (its answer
+    /// an error) leaves the question undecided, unless the servers that did answer already differ.
+    /// </summary>
+    private static Finding Describe(NsDisagreement d)
+    {
+        var answers = string.Join(" | ", d.Answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}: {a.Value}"));
+        var decided = d.Answers.Values.Where(v => !v.StartsWith(AuthoritativeServers.ErrorPrefix, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Count();
+        return decided > 1
+            ? new Finding(Checks.NsConsistency, FindingKind.Mismatch, Severity.Error, d.Name, null, answers,
+                $"the authoritative servers give different {d.Type} answers for {d.Name}; resolvers see one or the other until they agree")
+            : new Finding(Checks.NsConsistency, FindingKind.Unreachable, Severity.Error, d.Name, null, answers,
+                $"not every authoritative server could be asked for {d.Name} {d.Type}; whether they agree is not decided");
     }
 }

@@ -11,6 +11,9 @@ namespace Reconciler.Observe;
 /// </summary>
 internal sealed class AuthoritativeServers(DnsLookup resolver, Func<IPEndPoint, DnsLookup> serverLookup, int port)
 {
+    /// <summary>How a server's answer that could not be had starts, in <see cref="NsDisagreement.Answers"/>.</summary>
+    public const string ErrorPrefix = "error: ";
+
     /// <summary>The zone that holds the domain and the addresses of its NS servers (in NS name order), or null when none could be found.</summary>
     public async Task<(string Zone, IReadOnlyList<(string Name, IPEndPoint EndPoint)> Servers)?> FindAsync(string domain, CancellationToken ct)
     {
@@ -67,7 +70,7 @@ internal sealed class AuthoritativeServers(DnsLookup resolver, Func<IPEndPoint, 
     {
         if (answer.Error is not null)
         {
-            return $"error: {answer.Error.Replace(answer.Server, "server", StringComparison.Ordinal)}";
+            return $"{ErrorPrefix}{answer.Error.Replace(answer.Server, "server", StringComparison.Ordinal)}";
         }
 
         var records = answer.Records.Where(r => (int)r.RecordType == (int)type || r is CNameRecord).Select(Describe).Order(StringComparer.Ordinal).ToList();
