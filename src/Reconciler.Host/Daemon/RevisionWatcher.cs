@@ -19,6 +19,8 @@ public sealed class RevisionWatcher(
     ILogger<RevisionWatcher> logger) : BackgroundService
 {
     private string? _last;
+    private long _expectedBy;
+    private bool _askedAgain;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,19 +53,39 @@ public sealed class RevisionWatcher(
             return false;
         }
 
-        if (revision is null || revision == _last)
+        if (revision is null || revision == state.Revision)
         {
+            // Nothing to read yet, or a cycle (the start-up one, the webhook's) already loaded this revision.
+            _last = revision ?? _last;
             return false;
         }
 
-        var first = _last is null;
-        _last = revision;
-        if (first || revision == state.Revision)
+        var completed = state.CompletedCycles;
+        if (revision != _last)
         {
-            // The start-up cycle covers the first revision; a cycle (say, from the webhook) already saw this one.
+            var first = _last is null;
+            _last = revision;
+            _askedAgain = false;
+            if (first && completed == 0)
+            {
+                // The start-up cycle, still running, reads it.
+                _expectedBy = 0;
+                return false;
+            }
+        }
+        else if (_askedAgain || completed <= _expectedBy)
+        {
+            // Already asked for, and the cycle that should load it has not finished yet (or was asked again).
             return false;
         }
+        else
+        {
+            // The cycle that should have loaded it finished without doing so (say, a git-sync volume still
+            // empty at start-up): ask once more instead of waiting a whole interval.
+            _askedAgain = true;
+        }
 
+        _expectedBy = completed;
         logger.LogInformation("Desired source moved to {Revision}; reconciling now", revision);
         queue.Request(CycleReason.RevisionChanged);
         return true;
