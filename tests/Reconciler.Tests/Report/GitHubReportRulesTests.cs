@@ -64,4 +64,12 @@ public sealed class GitHubReportRulesTests
 
         Assert.Equal(expected, IdBumpReporter.EffectiveId(ids, onBranch));
     }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef01234567", true)]
+    [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", true)]
+    [InlineData("files-0123456789abcdef", false)]
+    [InlineData("0123456789abcdef0123456789abcdef0123456g", false)]
+    public void Only_a_full_commit_sha_gets_a_commit_status(string revision, bool sha) =>
+        Assert.Equal(sha, StatusReporter.IsCommitSha(revision));
 }

@@ -7,6 +7,10 @@ internal static class StatusReporter
 {
     public const string Context = "reconciler/mail-auth";
 
+    /// <summary>A full commit SHA: 40 (SHA-1) or 64 (SHA-256) hex digits.</summary>
+    public static bool IsCommitSha(string revision) =>
+        revision.Length is 40 or 64 && revision.All(char.IsAsciiHexDigit);
+
     public static GhCommitStatus Compute(ReportInput input)
     {
         var planned = input.Plan.Domains.Select(d => d.Domain).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -27,6 +31,13 @@ internal static class StatusReporter
 
     public static async Task ReportAsync(ReportContext ctx, ReportInput input, CancellationToken ct)
     {
+        if (!IsCommitSha(input.ConfigCommitSha))
+        {
+            // A checkout without Git metadata is known by a fingerprint of its files: there is no commit to mark.
+            ctx.Note("skip", input.ConfigCommitSha, "the desired state is not at a Git commit (no .git): no commit status");
+            return;
+        }
+
         var wanted = Compute(input);
         var statuses = await ctx.Port.ListCommitStatusesAsync(input.ConfigCommitSha, ct).ConfigureAwait(false);
         var latest = statuses.FirstOrDefault(s => s.Context == Context);
