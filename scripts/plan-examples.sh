@@ -27,7 +27,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet build src/Reconciler.Host -c Release --nologo -v:q -o "$work/bin" >/dev/null
+dotnet build src/Reconciler.Host -c Release --nologo -v:q -o "$work/bin" >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; echo "the build failed" >&2; exit 1; }
 
 # A test CA and one leaf certificate per policy host.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Reconciler example CA" \

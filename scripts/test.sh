@@ -25,7 +25,7 @@ set +e
 dotnet test Reconciler.sln -c Release --nologo 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
+sum() { { grep -oE "$1: +[0-9]+" "$log" || true; } | awk '{ n += $2 } END { print n + 0 }'; }
 passed=$(sum Passed)
 failed=$(sum Failed)
 rm -f "$log"

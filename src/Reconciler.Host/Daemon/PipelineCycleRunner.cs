@@ -111,6 +111,7 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
             CaFile = options.CaFile,
             Concurrency = options.Concurrency,
             Timeout = TimeSpan.FromSeconds(options.Timeout),
+            ConnectTimeout = TimeSpan.FromSeconds(options.Timeout), // as plan and reconcile: Timeout bounds the connect too
             PolicyCadence = options.PolicyCadence,
             DnsProtocol = options.DnsProtocol,
         };

@@ -8,6 +8,8 @@ namespace Reconciler.Records;
 /// <summary>RFC 7208 §7.1 macro-string / domain-spec and §5.6 address checks used by <see cref="SpfTerm"/>.</summary>
 internal static class SpfSyntax
 {
+    private static readonly System.Buffers.SearchValues<char> MacroDelimiters = System.Buffers.SearchValues.Create(".-+,/_=");
+
     private static readonly Regex Ip4 = new(
         @"^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$",
         RegexOptions.Compiled | RegexOptions.CultureInvariant);
@@ -98,8 +100,8 @@ internal static class SpfSyntax
             j++;
         }
 
-        var bad = body[j..].FirstOrDefault(c => ".-+,/_=".IndexOf(c, StringComparison.Ordinal) < 0);
-        return bad == default ? null : $"'{bad}' is not a macro transformer or delimiter in '%{{{body}}}'";
+        var at = body.AsSpan(j).IndexOfAnyExcept(MacroDelimiters);
+        return at < 0 ? null : $"'{body[j + at]}' is not a macro transformer or delimiter in '%{{{body}}}'";
     }
 
     /// <summary>Checks a domain-spec (macro-string then domain-end); null when valid.</summary>

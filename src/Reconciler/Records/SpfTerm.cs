@@ -40,9 +40,10 @@ public sealed record SpfTerm(string Qualifier, string Name, string? Value, bool 
     /// <summary>Parses one term; adds problems and returns null when it is malformed.</summary>
     internal static SpfTerm? Parse(string text, List<RecordProblem> problems)
     {
-        var bad = text.FirstOrDefault(c => c is < '!' or > '~');
-        if (bad != default)
+        var at = text.AsSpan().IndexOfAnyExceptInRange('!', '~');
+        if (at >= 0)
         {
+            var bad = text[at];
             problems.Add(new(Severity.Error, "RFC 7208 §4.6.1",
                 $"term '{Printable(text)}' contains U+{(int)bad:X4}; terms are visible ASCII separated by single spaces"));
             return null;

@@ -61,9 +61,10 @@ public static class TagList
             }
 
             var valueSpan = spec[(eq + 1)..].Trim(Fws);
-            var bad = FirstInvalid(valueSpan);
-            if (bad != default)
+            var invalidAt = FirstInvalid(valueSpan);
+            if (invalidAt >= 0)
             {
+                var bad = valueSpan[invalidAt];
                 problems.Add(new RecordProblem(Severity.Error, rule,
                     $"the value of tag '{name}' contains the character U+{(int)bad:X4}; only printable ASCII except ';' is allowed"));
                 continue;
@@ -111,18 +112,18 @@ public static class TagList
 
     private static bool IsValChar(char c) => c is >= '!' and <= '~' && c != ';';
 
-    /// <summary>The first character of a tag value that is neither printable ASCII (but ';') nor folding white space, or '\0'.</summary>
-    private static char FirstInvalid(ReadOnlySpan<char> value)
+    /// <summary>Where the first character of a tag value is that is neither printable ASCII (but ';') nor folding white space, or -1.</summary>
+    private static int FirstInvalid(ReadOnlySpan<char> value)
     {
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            if (!IsValChar(c) && !Fws.Contains(c, StringComparison.Ordinal))
+            if (!IsValChar(value[i]) && !Fws.Contains(value[i], StringComparison.Ordinal))
             {
-                return c;
+                return i;
             }
         }
 
-        return default;
+        return -1;
     }
 
     /// <summary>The value of <paramref name="name"/> (lower-case), or null.</summary>

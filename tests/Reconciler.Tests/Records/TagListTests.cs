@@ -88,4 +88,23 @@ public class TagListTests
         Assert.Equal(Severity.Warning, Assert.Single(r.Problems).Severity);
         Assert.Equal(2, r.Value!.Count);
     }
+
+    [Fact]
+    public void A_NUL_character_in_a_value_is_refused()
+    {
+        var r = TagList.Parse("v=DKIM1; n=a\0b; p=abc", Rule);
+
+        Assert.Contains(r.Problems, p => p.Message.Contains("U+0000", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("v=spf1 include:a\0b.example.com -all")]
+    [InlineData("v=spf1 include:%{d\0}.example.com -all")]
+    public void A_NUL_character_in_an_SPF_term_makes_it_invalid(string text)
+    {
+        var r = SpfRecord.Parse(text);
+
+        Assert.False(r.Ok);
+        Assert.Contains(r.Problems, p => p.Message.Contains("U+0000", StringComparison.Ordinal));
+    }
 }
