@@ -19,7 +19,13 @@ internal static class MtaStsFixes
         var body = MtaStsLive.Declared(sts).Render();
         if (sts.Mode == MtaStsMode.None)
         {
-            var longest = Math.Max(sts.MaxAge, MtaStsLive.Read(live).Policy?.MaxAge ?? 0);
+            // Every address counts: senders may have cached the policy of any of them.
+            var published = (live.Policy?.Fetches ?? [])
+                .Where(f => f is { Status: PolicyFetchStatus.Ok, Body: not null })
+                .Select(f => MtaStsPolicy.Parse(f.Body!).Value?.MaxAge ?? 0)
+                .DefaultIfEmpty(0)
+                .Max();
+            var longest = Math.Max(sts.MaxAge, published);
             return $"Retire MTA-STS with mode: none, not by deletion: publish this policy at {url} (status 200, Content-Type: text/plain, " +
                 $"the same on every address of mta-sts.{spec.Domain}) and keep it and the _mta-sts record published for at least " +
                 $"{longest} seconds (the largest max_age published) before removing anything:\n\n{body}";
