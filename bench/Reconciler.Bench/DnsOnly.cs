@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using DnsClient;
 using Reconciler.Desired;
+using Reconciler.Observe;
 using Reconciler.Observe.Dns;
 
 namespace Reconciler.Bench;
@@ -12,20 +13,22 @@ public static class DnsOnly
     public static async Task<int> RunAsync(string repo, IPEndPoint dns, int inFlight, CancellationToken ct)
     {
         var desired = DesiredStateLoader.Load(repo);
+        // The names the observer asks for each domain (its shared SPF includes and MX hosts aside).
         var questions = desired.Domains.SelectMany(d => new (string, QueryType)[]
-        {
-            (d.Domain, QueryType.MX), (d.Domain, QueryType.TXT), ("_dmarc." + d.Domain, QueryType.TXT), ("_mta-sts." + d.Domain, QueryType.TXT),
-            ("_smtp._tls." + d.Domain, QueryType.TXT), ("mta-sts." + d.Domain, QueryType.A), ("mta-sts." + d.Domain, QueryType.AAAA),
-            ("sel1._domainkey." + d.Domain, QueryType.TXT), ("sel2._domainkey." + d.Domain, QueryType.TXT), ("_25._tcp.mx1." + d.Domain, QueryType.TLSA),
-            ("mx1." + d.Domain, QueryType.A), ("mx1." + d.Domain, QueryType.AAAA),
-        }).ToList();
+            {
+                (d.Domain, QueryType.MX), (d.Domain, QueryType.TXT), ("_dmarc." + d.Domain, QueryType.TXT), ("_mta-sts." + d.Domain, QueryType.TXT),
+                ("_smtp._tls." + d.Domain, QueryType.TXT), ("mta-sts." + d.Domain, QueryType.A), ("mta-sts." + d.Domain, QueryType.AAAA),
+            }
+            .Concat((d.Dkim?.Keys ?? []).Select(s => ($"{s}._domainkey.{d.Domain}", QueryType.TXT)))
+            .Concat((d.Dane?.Keys ?? []).Select(h => ($"_25._tcp.{h}", QueryType.TLSA)))
+            .Concat(DomainObservation.ExternalReportDomains(d.Domain, d.Dmarc).Select(r => ($"{d.Domain}._report._dmarc.{r}", QueryType.TXT))))
+            .ToList();
         using var transport = new DnsTransport([dns], new DnsTransportOptions(TimeSpan.FromSeconds(5), 1, true, Environment.GetEnvironmentVariable("DNS_TCP") == "1" ? DnsProtocol.Tcp : DnsProtocol.Udp), TimeProvider.System);
         for (var round = 0; round < 3; round++)
         {
             var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
             var wall = Stopwatch.StartNew();
-            using var gate = new SemaphoreSlim(inFlight);
             long errors = 0;
             await Parallel.ForEachAsync(questions, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct }, async (q, token) =>
             {
