@@ -21,8 +21,7 @@ public sealed record Figures(
     long WarmDns,
     long WarmHttps,
     int Drift,
-    int ExpectedDrift,
-    int PlanExit)
+    int ExpectedDrift)
 {
     public double FloorSeconds => DnsFloorSeconds + HttpsFloorSeconds;
 
@@ -130,7 +129,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
         log.WriteLine($"[{count}] warm cycle: {warm["warm"]:F3} s ({warm["warmDns"]} DNS queries, {warm["warmHttps"]} HTTPS fetches; cold in-process {warm["cold"]:F3} s)");
 
         return new Figures(count, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"],
-            warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], drift, world.Drifting, plan.ExitCode);
+            warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], drift, world.Drifting);
     }
 
     private static int Drift(string planJson)

@@ -9,7 +9,7 @@ namespace Reconciler.Bench;
 /// <summary>The <c>probe</c> mode: wall and CPU time of each stage of one cycle, in-process (for profiling).</summary>
 public static class Probe
 {
-    public static async Task<int> RunAsync(string repo, IPEndPoint dns, int policyPort, string caFile, int concurrency, bool skipPolicies, CancellationToken ct)
+    public static async Task<int> RunAsync(string repo, IPEndPoint dns, int policyPort, string caFile, int concurrency, CancellationToken ct)
     {
         var process = Process.GetCurrentProcess();
         var wall = Stopwatch.StartNew();
@@ -27,9 +27,9 @@ public static class Probe
 
         var desired = DesiredStateLoader.Load(repo);
         Mark("load");
-        var specs = skipPolicies ? desired.Domains.Select(d => d with { MtaSts = null }).ToList() : desired.Domains.ToList();
+        var specs = desired.Domains.ToList();
         var observer = new LiveObserver(new LiveObserverOptions { Resolvers = [dns], PolicyPort = policyPort, CaFile = caFile, Concurrency = concurrency, Timeout = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("PROBE_TIMEOUT") ?? "5", System.Globalization.CultureInfo.InvariantCulture)) });
-        var live = skipPolicies ? [] : await observer.ObserveAllAsync(specs, ct);
+        var live = await observer.ObserveAllAsync(specs, ct);
         Mark("observe");
         Console.WriteLine($"  {observer.DnsQueries} DNS queries, {observer.HttpsFetches} HTTPS fetches");
         var warmLoops = int.Parse(Environment.GetEnvironmentVariable("PROBE_WARM") ?? "1", System.Globalization.CultureInfo.InvariantCulture);

@@ -6,11 +6,23 @@ namespace Reconciler.Bench;
 
 /// <summary>
 /// <c>reconciler-bench run [--concurrency C] [N ...]</c> runs the benchmark (default N = 1000 10000) and
-/// prints the figures; the other modes are its child processes: <c>serve</c>, <c>floor-https</c>,
-/// <c>warm</c>, and <c>generate DIR N</c> to look at a world.
+/// prints the figures; <c>serve</c>, <c>floor-https</c> and <c>warm</c> are its child processes; the
+/// other modes are for profiling (see <see cref="Usage"/> and bench/README.md).
 /// </summary>
 public static class Program
 {
+    private const string Usage = """
+        usage: reconciler-bench run [--concurrency C] [N ...]        the benchmark (default N = 1000 10000)
+               reconciler-bench generate DIR N                      write a world without serving it
+               reconciler-bench up DIR N                            write a world and serve it until stopped
+               reconciler-bench probe REPO DNS PORT CA CONCURRENCY
+                                                                    per-stage wall, CPU, allocations (PROBE_WARM, PROBE_LOOPS)
+               reconciler-bench dnsonly REPO DNS INFLIGHT           the DNS transport alone (DNS_TCP=1 for TCP)
+               reconciler-bench fetchonly TARGETS PORT CA CONCURRENCY   the policy fetcher alone
+               reconciler-bench loadonly REPO TIMES                 the desired-state loader alone
+               reconciler-bench serve | floor-https | warm ...      child processes of run
+        """;
+
     public static async Task<int> Main(string[] args)
     {
         using var stop = new CancellationTokenSource();
@@ -39,8 +51,8 @@ public static class Program
                 return 0;
             case "up" when args.Length == 3:
                 return await new Orchestrator(AppContext.BaseDirectory, 64, Console.Error).UpAsync(args[1], Int(args[2]), ct);
-            case "probe" when args.Length is 6 or 7:
-                return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), args.Length == 7, ct);
+            case "probe" when args.Length == 6:
+                return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), ct);
             case "fetchonly" when args.Length == 5:
                 return await FetchOnly.RunAsync(args[1], Int(args[2]), args[3], Int(args[4]), ct);
             case "loadonly" when args.Length == 3:
@@ -50,7 +62,7 @@ public static class Program
             case "run":
                 return await RunAsync(args.Skip(1).ToList(), ct);
             default:
-                await Console.Error.WriteLineAsync("usage: reconciler-bench run [--concurrency C] [N ...]");
+                await Console.Error.WriteLineAsync(Usage);
                 return 64;
         }
     }

@@ -52,7 +52,7 @@ public static class Tools
     }
 
     /// <summary>Runs a program to its end and returns its standard output; a non-zero exit throws.</summary>
-    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, CancellationToken ct, bool allowFailure = false)
+    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, CancellationToken ct)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -64,7 +64,7 @@ public static class Tools
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0 && !allowFailure)
+        if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {(await stderr).Trim()}");
         }
@@ -90,29 +90,6 @@ public static class Tools
 
     public static string Result(params (string Key, double Value)[] values) =>
         "RESULT " + string.Join(" ", values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key}={v.Value:0.######}")));
-
-    /// <summary>The process's peak resident set (VmHWM) in bytes, or 0 when it is gone.</summary>
-    public static long PeakRss(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return 0;
-    }
 
     public static Stopwatch Clock() => Stopwatch.StartNew();
 }

@@ -49,7 +49,6 @@ public sealed class World
     /// <summary>The loopback address of policy host <paramref name="index"/> (0-based): 127.0.0.2 onward.</summary>
     public static string PolicyAddress(int index) => $"127.0.0.{2 + index}";
 
-    public static World Open(string directory, int count) => new(directory, count);
 
     /// <summary>Writes the repository, the zones, the policies and the policy fetch targets.</summary>
     public static World Generate(string directory, int count)

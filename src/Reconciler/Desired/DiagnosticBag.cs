@@ -18,5 +18,4 @@ internal sealed class DiagnosticBag
 
     public void Error(string file, int line, int column, string message) => Add(new Diagnostic(Severity.Error, file, line, column, message));
 
-    public bool HasErrorsIn(string file) => items.Any(d => d.File == file && d.Severity >= Severity.Error);
 }
