@@ -94,9 +94,9 @@ public sealed class ObserveOptions
         });
         CaFile.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } path && !File.Exists(path))
+            if (r.GetValueOrDefault<string?>() is { } path && LiveObserverOptions.CheckCaFile(path) is { } problem)
             {
-                r.AddError($"--ca-file {path}: the file does not exist");
+                r.AddError($"--ca-file {path}: {problem}");
             }
         });
     }

@@ -32,9 +32,9 @@ public sealed class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOpti
             }
         }
 
-        if (options.CaFile is { Length: > 0 } ca && !File.Exists(ca))
+        if (options.CaFile is { Length: > 0 } ca && Observe.LiveObserverOptions.CheckCaFile(ca) is { } problem)
         {
-            errors.Add($"Reconciler:CaFile: '{ca}' does not exist.");
+            errors.Add($"Reconciler:CaFile: '{ca}': {problem}.");
         }
 
         var hasDirectory = !string.IsNullOrWhiteSpace(options.Desired.Directory);

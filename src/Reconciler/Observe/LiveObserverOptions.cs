@@ -30,6 +30,27 @@ public sealed record LiveObserverOptions
     /// <summary>A PEM file with extra trusted root certificates for the policy fetch.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>Why <paramref name="path"/> cannot serve as <see cref="CaFile"/>, or null when it holds at least one PEM certificate.</summary>
+    public static string? CheckCaFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            return "the file does not exist";
+        }
+
+        try
+        {
+            var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            roots.ImportFromPemFile(path);
+            return roots.Count > 0 ? null : "no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)";
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return $"not a readable PEM certificate file ({e.Message.Trim()})";
+        }
+    }
+
     /// <summary>Ask each of the domain's NS servers directly and report disagreements.</summary>
     public bool Authoritative { get; init; }
 

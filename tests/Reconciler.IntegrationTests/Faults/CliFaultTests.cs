@@ -114,6 +114,28 @@ public sealed class CliFaultTests(FaultWorld world) : IAsyncLifetime
     }
 
     [Fact]
+    public void A_ca_file_without_a_certificate_is_a_usage_error_naming_it()
+    {
+        using var repo = FaultWorld.Repo(TwoDomains());
+        var notPem = Path.Combine(Path.GetTempPath(), $"reconciler-not-pem-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(notPem, "this is not a certificate\n");
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var exit = Program.Run(["plan", "--repo", repo.Path, "--ca-file", notPem], output, error);
+
+            Assert.Equal(1, exit);
+            Assert.Contains($"--ca-file {notPem}: no PEM certificate in it", error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("\"domains\"", output.ToString(), StringComparison.Ordinal); // nothing was planned
+        }
+        finally
+        {
+            File.Delete(notPem);
+        }
+    }
+
+    [Fact]
     public async Task A_dry_run_lists_the_actions_and_writes_nothing()
     {
         using var repo = FaultWorld.Repo(TwoDomains());
