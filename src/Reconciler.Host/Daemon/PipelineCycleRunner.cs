@@ -127,17 +127,18 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
             _metrics.SetGitHubRateLimitRemaining(remaining);
         }
 
-        if (!snapshot.Files.Any(f => f.Path.StartsWith(DesiredPaths.DomainsFolder + "/", StringComparison.Ordinal)))
+        // The source hands back the same snapshot while its revision stands: parse it once.
+        var loaded = Volatile.Read(ref _loaded);
+        var desired = loaded is not null && ReferenceEquals(loaded.Snapshot, snapshot) ? loaded.Desired : DesiredStateLoader.Load(snapshot.Files);
+        Volatile.Write(ref _loaded, new Loaded(snapshot, desired));
+
+        // Judged on what the loader read (a file it does not take, say domains/x.YAML, is not a domain).
+        if (desired.Domains.Count + desired.Invalid.Count == 0)
         {
             _logger.LogWarning("No domain file in {Source} at {Revision}: nothing observed or reported (an empty checkout is not an empty fleet)",
                 _source.Describe(), snapshot.Revision);
             return Empty(snapshot.Revision, _time.GetElapsedTime(started));
         }
-
-        // The source hands back the same snapshot while its revision stands: parse it once.
-        var loaded = Volatile.Read(ref _loaded);
-        var desired = loaded is not null && ReferenceEquals(loaded.Snapshot, snapshot) ? loaded.Desired : DesiredStateLoader.Load(snapshot.Files);
-        Volatile.Write(ref _loaded, new Loaded(snapshot, desired));
         foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error).Take(50))
         {
             _logger.LogWarning("Config error at {Revision}: {Diagnostic}", snapshot.Revision, diagnostic.ToString());

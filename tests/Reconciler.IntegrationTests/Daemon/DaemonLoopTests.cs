@@ -164,7 +164,7 @@ public sealed class ReadinessTests
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         var body = await after.Content.ReadAsStringAsync();
         Assert.Contains("\"status\":\"ready\"", body, StringComparison.Ordinal);
-        Assert.Contains("abc123", body, StringComparison.Ordinal);
+        Assert.Contains("rev-1", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ internal sealed class RecordingRunner : ICycleRunner
 
     public ConcurrentQueue<CycleTrigger> Calls { get; } = new();
 
-    public Func<CycleTrigger, CycleOutcome> Outcome { get; set; } = _ => Outcomes.Loaded("abc123");
+    // The revision the fixed source starts at: a cycle loads what the source holds.
+    public Func<CycleTrigger, CycleOutcome> Outcome { get; set; } = _ => Outcomes.Loaded("rev-1");
 
     public int Started => Volatile.Read(ref _started);
 

@@ -30,7 +30,7 @@ public sealed class ShutdownTests
 
         Assert.Equal(1, host.State.CompletedCycles);
         Assert.Equal(1, host.Runner.Started);
-        Assert.Contains("Cycle abc123 done in", host.Logs.All, StringComparison.Ordinal);
+        Assert.Contains("Cycle rev-1 done in", host.Logs.All, StringComparison.Ordinal);
         Assert.DoesNotContain("Cycle cancelled", host.Logs.All, StringComparison.Ordinal);
     }
 

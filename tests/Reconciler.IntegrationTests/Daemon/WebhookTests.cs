@@ -187,7 +187,7 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
         await Host.WaitIdleAsync();
         var logs = Host.Logs.All;
         Assert.Contains("rejected", logs, StringComparison.Ordinal);
-        Assert.Contains("Cycle abc123 done in", logs, StringComparison.Ordinal);
+        Assert.Contains("Cycle rev-1 done in", logs, StringComparison.Ordinal);
         Assert.DoesNotContain(DaemonTestHost.Secret, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("ghp_token_never_logged", logs, StringComparison.Ordinal);
     }
