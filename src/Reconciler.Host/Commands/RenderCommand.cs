@@ -75,12 +75,20 @@ public static class RenderCommand
                 continue;
             }
 
-            Directory.CreateDirectory(outDirectory);
-            File.WriteAllText(Path.Combine(outDirectory, $"{domain.Domain}.zone"), zone);
-            if (policy is not null)
+            try
             {
-                Directory.CreateDirectory(Path.Combine(outDirectory, domain.Domain));
-                File.WriteAllText(Path.Combine(outDirectory, domain.Domain, "mta-sts.txt"), policy);
+                Directory.CreateDirectory(outDirectory);
+                File.WriteAllText(Path.Combine(outDirectory, $"{domain.Domain}.zone"), zone);
+                if (policy is not null)
+                {
+                    Directory.CreateDirectory(Path.Combine(outDirectory, domain.Domain));
+                    File.WriteAllText(Path.Combine(outDirectory, domain.Domain, "mta-sts.txt"), policy);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: --out {outDirectory}: {e.Message}");
+                return 1;
             }
         }
 

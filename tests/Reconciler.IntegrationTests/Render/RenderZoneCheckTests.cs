@@ -39,6 +39,18 @@ public sealed class RenderZoneCheckTests : IDisposable
     }
 
     [Fact]
+    public void An_out_directory_that_cannot_be_written_is_an_error_naming_it()
+    {
+        var file = Path.Combine(work.FullName, "a-file");
+        File.WriteAllText(file, "");
+
+        var (exit, _, error) = Cli.Run("render", "--repo", Examples, "--out", file);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error: --out {file}: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_checker_rejects_a_broken_zone()
     {
         var (code, output) = ZoneCheck("example.com", "example.com. 3600 IN TXT \"x\"\nexample.com. 3600 IN CNAME other.example.net.\n");
