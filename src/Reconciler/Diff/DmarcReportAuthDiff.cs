@@ -12,8 +12,6 @@ namespace Reconciler.Diff;
 /// </summary>
 public static class DmarcReportAuthDiff
 {
-    private static readonly string[] DestinationTags = ["rua", "ruf"];
-
     public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live)
     {
         if (spec.Dmarc is null)
@@ -21,13 +19,14 @@ public static class DmarcReportAuthDiff
             yield break;
         }
 
-        foreach (var destination in ExternalDestinations(spec))
+        var domain = DnsName.Normalize(spec.Domain);
+        foreach (var destination in DomainObservation.ExternalReportDomains(domain, spec.Dmarc).Order(StringComparer.Ordinal))
         {
-            var name = $"{spec.Domain}._report._dmarc.{destination}";
-            if (!live.DmarcReportAuth.TryGetValue(name, out var observation) &&
-                !live.DmarcReportAuth.TryGetValue(destination, out observation))
+            var name = $"{domain}._report._dmarc.{destination}";
+            if (!live.DmarcReportAuth.TryGetValue(name, out var observation))
             {
-                continue;
+                // Never silently passed over: a destination the observation did not look up is undecided.
+                observation = new Unknown<IReadOnlyList<string>>($"{name} was not looked up");
             }
 
             switch (observation)
@@ -47,43 +46,5 @@ public static class DmarcReportAuthDiff
                     break;
             }
         }
-    }
-
-    /// <summary>The domains of <c>mailto:</c> rua/ruf destinations that are neither the domain nor a parent or child of it.</summary>
-    public static IReadOnlyList<string> ExternalDestinations(DomainSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Dmarc is null)
-        {
-            return [];
-        }
-
-        var domain = DnsName.Normalize(spec.Domain);
-        return DestinationTags
-            .SelectMany(t => spec.Dmarc.Tags.TryGetValue(t, out var v) ? v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [])
-            .Select(MailtoDomain)
-            .OfType<string>()
-            .Where(d => d != domain && !d.EndsWith("." + domain, StringComparison.Ordinal) && !domain.EndsWith("." + d, StringComparison.Ordinal))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-    }
-
-    private static string? MailtoDomain(string uri)
-    {
-        if (!uri.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var at = uri.LastIndexOf('@');
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var host = uri[(at + 1)..];
-        var cut = host.IndexOfAny(['!', '?']);
-        return DnsName.Normalize(cut >= 0 ? host[..cut] : host);
     }
 }
