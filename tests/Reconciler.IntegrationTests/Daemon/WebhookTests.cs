@@ -118,6 +118,7 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     public async Task A_redelivery_is_a_no_op()
     {
         await Host.WaitIdleAsync();
+        var started = Host.Runner.Started;
         var body = DaemonTestHost.PushBody("refs/heads/main", Sha());
         var delivery = Guid.NewGuid().ToString();
         using (var first = await Host.PostWebhookAsync(body, DaemonTestHost.Sign(body), delivery: delivery))
@@ -125,6 +126,8 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         }
 
+        // The accepted delivery's cycle must have started (not merely been queued) before counting.
+        await Host.Runner.WaitForStartsAsync(started + 1);
         await Host.WaitIdleAsync();
         var before = Host.Runner.Started;
 
