@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Desired;
@@ -19,20 +21,22 @@ public sealed record CycleResult(DesiredState Desired, ReconcilePlan Plan)
 }
 
 /// <summary>
-/// One pass of the pipeline: Desired -> Observe -> Diff -> Plan. Everything is observed first, then
-/// each domain is planned on its own (a failure there makes that domain unknown, not the cycle fail).
-/// Used by <c>plan</c>, <c>reconcile</c> and the daemon.
+/// One pass of the pipeline: Desired -> Observe -> Diff -> Plan. Each domain is planned on its own as
+/// soon as its observation is complete (a failure there makes that domain unknown, not the cycle
+/// fail); loading a repository directory hands each domain to the observer as soon as its file is
+/// read. Used by <c>plan</c>, <c>reconcile</c> and the daemon.
 /// </summary>
 public sealed class ReconcileCycle
 {
-    private readonly Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observe;
+    private readonly Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> observe;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly PlanMemo? memo;
 
-    /// <param name="observe">Observes the given domains, one <see cref="LiveDomain"/> per spec in the same order.</param>
+    /// <param name="observe">Observes the domains of the stream, calling back once per domain with its observation.</param>
     /// <param name="reusePlans">Keep the plans between passes and plan again only the domains that moved (<see cref="PlanMemo"/>; the daemon).</param>
-    public ReconcileCycle(Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observe, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
+    public ReconcileCycle(
+        Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> observe, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
     {
         ArgumentNullException.ThrowIfNull(observe);
         ArgumentNullException.ThrowIfNull(time);
@@ -42,14 +46,61 @@ public sealed class ReconcileCycle
         memo = reusePlans ? new PlanMemo() : null;
     }
 
-    public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
-        : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveAllAsync, time, logger, reusePlans)
+    /// <param name="observeAll">Observes the given domains, one <see cref="LiveDomain"/> per spec in the same order.</param>
+    public ReconcileCycle(Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observeAll, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
+        : this(Batch(observeAll ?? throw new ArgumentNullException(nameof(observeAll))), time, logger, reusePlans)
     {
     }
 
-    /// <summary>Loads the config repository at <paramref name="repoDirectory"/> and runs one pass.</summary>
-    public Task<CycleResult> RunAsync(string repoDirectory, IReadOnlyCollection<string>? domains, CancellationToken ct) =>
-        RunAsync(DesiredStateLoader.Load(repoDirectory), domains, ct);
+    public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
+        : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveEachAsync, time, logger, reusePlans)
+    {
+    }
+
+    /// <summary>
+    /// Loads the config repository at <paramref name="repoDirectory"/> and runs one pass over it,
+    /// limited to <paramref name="domains"/> when given: each domain is observed as soon as its file is
+    /// read, while the loader reads the rest.
+    /// </summary>
+    public async Task<CycleResult> RunAsync(string repoDirectory, IReadOnlyCollection<string>? domains, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repoDirectory);
+        var wanted = Wanted(domains);
+        var loaded = Channel.CreateUnbounded<DomainSpec>(new UnboundedChannelOptions { SingleReader = true });
+        var loading = Task.Run(
+            () =>
+            {
+                try
+                {
+                    return DesiredStateLoader.Load(repoDirectory, spec =>
+                    {
+                        if (wanted is null || wanted.Contains(DnsName.Normalize(spec.Domain)))
+                        {
+                            loaded.Writer.TryWrite(spec);
+                        }
+                    });
+                }
+                finally
+                {
+                    loaded.Writer.TryComplete();
+                }
+            },
+            CancellationToken.None);
+
+        Dictionary<DomainSpec, DomainPlan> plans;
+        try
+        {
+            plans = await ObserveAndPlanAsync(loaded.Reader.ReadAllAsync(ct), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The load ends on its own (it reads local files): let it, so nothing of it runs unobserved.
+            await loading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        return Assemble(await loading.ConfigureAwait(false), wanted, plans);
+    }
 
     /// <summary>
     /// Runs one pass over <paramref name="desired"/>, limited to <paramref name="domains"/> when given
@@ -58,35 +109,10 @@ public sealed class ReconcileCycle
     public async Task<CycleResult> RunAsync(DesiredState desired, IReadOnlyCollection<string>? domains, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        var wanted = domains is { Count: > 0 } ? domains.Select(DnsName.Normalize).ToHashSet(StringComparer.Ordinal) : null;
-        var specs = desired.Domains.Where(d => wanted is null || wanted.Contains(DnsName.Normalize(d.Domain))).ToList();
-        var invalid = desired.Invalid.Where(d => wanted is null || wanted.Contains(DnsName.Normalize(d.Domain))).ToList();
-
-        var live = await observe(specs, ct).ConfigureAwait(false);
-        if (live.Count != specs.Count)
-        {
-            throw new InvalidOperationException($"the observer returned {live.Count} results for {specs.Count} domains");
-        }
-
-        // Planning is pure and independent per domain: spread it over the cores.
-        DomainPlan[] planned;
-        if (memo is not null)
-        {
-            planned = memo.PlanAll(specs, live, PlanOne, ct);
-        }
-        else
-        {
-            planned = new DomainPlan[specs.Count];
-            Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i => planned[i] = PlanOne(specs[i], live[i]));
-        }
-
-        var plans = new List<DomainPlan>(specs.Count + invalid.Count);
-        plans.AddRange(planned);
-        plans.AddRange(invalid.Select(Planner.Invalid));
-        var plan = ReconcilePlan.Of(plans);
-        logger.LogInformation("Planned {Domains} domains ({Reused} unchanged since the last pass): {InSync} in sync, {Drift} drift, {Unknown} unknown, {Invalid} invalid",
-            plan.Summary.Domains, memo?.Reused ?? 0, plan.Summary.InSync, plan.Summary.Drift, plan.Summary.Unknown, plan.Summary.Invalid);
-        return new CycleResult(desired, plan);
+        var wanted = Wanted(domains);
+        var specs = desired.Domains.Where(d => Includes(wanted, d.Domain)).ToList();
+        var plans = await ObserveAndPlanAsync(specs.ToAsyncEnumerable(), ct).ConfigureAwait(false);
+        return Assemble(desired, wanted, plans);
     }
 
     /// <summary>Plans already observed domains (pure; the daemon's tests and benchmarks use it directly).</summary>
@@ -100,6 +126,64 @@ public sealed class ReconcileCycle
             .Concat(desired.Invalid.Select(Planner.Invalid));
         return ReconcilePlan.Of(plans);
     }
+
+    private async Task<Dictionary<DomainSpec, DomainPlan>> ObserveAndPlanAsync(IAsyncEnumerable<DomainSpec> specs, CancellationToken ct)
+    {
+        // Planning is pure and independent per domain: each is planned on the worker that observed it.
+        var plans = new ConcurrentDictionary<DomainSpec, DomainPlan>(ReferenceEqualityComparer.Instance);
+        memo?.BeginPass();
+        await observe(specs, (spec, live) => plans[spec] = memo is null ? PlanOne(spec, live) : memo.Plan(spec, live, PlanOne), ct).ConfigureAwait(false);
+        memo?.EndPass();
+        return new Dictionary<DomainSpec, DomainPlan>(plans, ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>The plan of the pass, in the order of <paramref name="desired"/>: each wanted domain's, then the invalid ones'.</summary>
+    private CycleResult Assemble(DesiredState desired, HashSet<string>? wanted, Dictionary<DomainSpec, DomainPlan> planned)
+    {
+        var specs = desired.Domains.Where(d => Includes(wanted, d.Domain)).ToList();
+        var invalid = desired.Invalid.Where(d => Includes(wanted, d.Domain)).ToList();
+        var plans = new List<DomainPlan>(specs.Count + invalid.Count);
+        foreach (var spec in specs)
+        {
+            plans.Add(planned.TryGetValue(spec, out var plan)
+                ? plan
+                : throw new InvalidOperationException($"the observer returned no observation of {spec.Domain} ({planned.Count} for {specs.Count} domains)"));
+        }
+
+        plans.AddRange(invalid.Select(Planner.Invalid));
+        var result = ReconcilePlan.Of(plans);
+        logger.LogInformation("Planned {Domains} domains ({Reused} unchanged since the last pass): {InSync} in sync, {Drift} drift, {Unknown} unknown, {Invalid} invalid",
+            result.Summary.Domains, memo?.Reused ?? 0, result.Summary.InSync, result.Summary.Drift, result.Summary.Unknown, result.Summary.Invalid);
+        return new CycleResult(desired, result);
+    }
+
+    private static HashSet<string>? Wanted(IReadOnlyCollection<string>? domains) =>
+        domains is { Count: > 0 } ? domains.Select(DnsName.Normalize).ToHashSet(StringComparer.Ordinal) : null;
+
+    private static bool Includes(HashSet<string>? wanted, string domain) => wanted is null || wanted.Contains(DnsName.Normalize(domain));
+
+    /// <summary>An observer of a whole list as one of a stream: collects the stream, then calls back in order.</summary>
+    private static Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> Batch(
+        Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observeAll) =>
+        async (stream, observed, ct) =>
+        {
+            var specs = new List<DomainSpec>();
+            await foreach (var spec in stream.WithCancellation(ct).ConfigureAwait(false))
+            {
+                specs.Add(spec);
+            }
+
+            var live = await observeAll(specs, ct).ConfigureAwait(false);
+            if (live.Count != specs.Count)
+            {
+                throw new InvalidOperationException($"the observer returned {live.Count} results for {specs.Count} domains");
+            }
+
+            for (var i = 0; i < specs.Count; i++)
+            {
+                observed(specs[i], live[i]);
+            }
+        };
 
     private DomainPlan PlanOne(DomainSpec spec, LiveDomain live)
     {

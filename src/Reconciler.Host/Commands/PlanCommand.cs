@@ -67,14 +67,10 @@ public static class PlanCommand
             return PlanRun.UsageError;
         }
 
-        var desired = DesiredStateLoader.Load(directory);
-        foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error))
-        {
-            await error.WriteLineAsync(diagnostic.ToString().AsMemory(), ct).ConfigureAwait(false);
-        }
-
+        // --domain names are checked against the domain files' names before anything is read or asked.
         var names = wanted.Select(DnsName.Normalize).Distinct(StringComparer.Ordinal).ToList();
-        var undeclared = names.Where(n => desired.Domains.All(d => d.Domain != n) && desired.Invalid.All(i => i.Domain != n)).ToList();
+        var declared = DesiredStateLoader.DeclaredDomains(directory);
+        var undeclared = names.Where(n => !declared.Contains(n)).ToList();
         foreach (var name in undeclared)
         {
             await error.WriteLineAsync($"error: {name} is not declared under {directory}/domains/".AsMemory(), ct).ConfigureAwait(false);
@@ -97,15 +93,22 @@ public static class PlanCommand
         }
 
         using var observer = new LiveObserver(options);
-        var count = names.Count > 0 ? names.Count : desired.Domains.Count;
+        var count = names.Count > 0 ? names.Count : declared.Count;
         var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && count >= ProgressThreshold;
         if (progress)
         {
             await error.WriteLineAsync($"observing {count} domains...".AsMemory(), ct).ConfigureAwait(false);
         }
 
+        // Each domain is observed (and planned) as soon as its file is read, while the rest are read.
         var started = Stopwatch.GetTimestamp();
-        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(desired, names, ct).ConfigureAwait(false);
+        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(directory, names, ct).ConfigureAwait(false);
+        var desired = result.Desired;
+        foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error))
+        {
+            await error.WriteLineAsync(diagnostic.ToString().AsMemory(), ct).ConfigureAwait(false);
+        }
+
         if (progress)
         {
             await error.WriteLineAsync($"done in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s ({observer.DnsQueries} DNS queries, {observer.HttpsFetches} policy fetches)".AsMemory(), ct).ConfigureAwait(false);

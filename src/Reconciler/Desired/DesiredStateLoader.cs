@@ -18,7 +18,14 @@ public static class DesiredStateLoader
     /// A missing directory or <c>domains/</c> folder is an error, so an empty checkout never looks like
     /// "every domain was removed".
     /// </summary>
-    public static DesiredState Load(string repoDirectory)
+    public static DesiredState Load(string repoDirectory) => Load(repoDirectory, null);
+
+    /// <summary>
+    /// As <see cref="Load(string)"/>, handing each domain that will be in <see cref="DesiredState.Domains"/>
+    /// to <paramref name="onDomain"/> as soon as its file is read (from several threads, in no fixed
+    /// order), so a caller can start observing it while the rest of the fleet is still being read.
+    /// </summary>
+    public static DesiredState Load(string repoDirectory, Action<DomainSpec>? onDomain)
     {
         ArgumentNullException.ThrowIfNull(repoDirectory);
         if (!Directory.Exists(Path.Combine(repoDirectory, DomainsFolder)))
@@ -41,11 +48,28 @@ public static class DesiredStateLoader
             files.Add(new DesiredFile($"{DomainsFolder}/{Path.GetFileName(path)}", ReadBounded(path)));
         }
 
-        return Load(files);
+        return Load(files, onDomain);
+    }
+
+    /// <summary>
+    /// The domains declared in the repository at <paramref name="repoDirectory"/>, from the names of its
+    /// domain files alone (normalised; valid or not, as <see cref="DesiredState.Domains"/> and
+    /// <see cref="DesiredState.Invalid"/> together will list them). Empty without a <c>domains/</c> folder.
+    /// </summary>
+    public static IReadOnlySet<string> DeclaredDomains(string repoDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(repoDirectory);
+        var folder = Path.Combine(repoDirectory, DomainsFolder);
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder).Where(IsDomainFile).Select(FileDomain).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
     }
 
     /// <summary>Loads from files already in memory (e.g. fetched through the GitHub API); other paths are ignored.</summary>
-    public static DesiredState Load(IReadOnlyList<DesiredFile> files)
+    public static DesiredState Load(IReadOnlyList<DesiredFile> files) => Load(files, null);
+
+    /// <summary>As <see cref="Load(IReadOnlyList{DesiredFile})"/>, handing each valid domain to <paramref name="onDomain"/> as soon as it is read (see <see cref="Load(string, Action{DomainSpec})"/>).</summary>
+    public static DesiredState Load(IReadOnlyList<DesiredFile> files, Action<DomainSpec>? onDomain)
     {
         ArgumentNullException.ThrowIfNull(files);
         var bag = new DiagnosticBag();
@@ -57,12 +81,17 @@ public static class DesiredStateLoader
         var domainFiles = files.Where(f => f.Path.StartsWith(DomainsFolder + "/", StringComparison.Ordinal)
                      && f.Path.IndexOf('/', DomainsFolder.Length + 1) < 0 && IsDomainFile(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
 
+        // A domain declared by two files (x.yaml and x.yml, or a U-label and its A-label) is known from
+        // the names alone, so a valid file can be handed over before the others are read.
+        var fileDomains = domainFiles.Select(f => FileDomain(f.Path)).ToList();
+        var declaredTwice = fileDomains.GroupBy(d => d, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+
         // Each file is read on its own (a fleet's files spread over the cores); the results are merged in path order.
         var read = new (string Domain, DomainSpec? Spec, DiagnosticBag Own)[domainFiles.Count];
         Parallel.For(0, domainFiles.Count, i =>
         {
             var file = domainFiles[i];
-            var fileDomain = DnsName.Normalize(Path.GetFileNameWithoutExtension(file.Path));
+            var fileDomain = fileDomains[i];
             var own = new DiagnosticBag();
             DomainSpec? spec;
             try
@@ -77,6 +106,10 @@ public static class DesiredStateLoader
             }
 
             read[i] = (fileDomain, spec, own);
+            if (onDomain is not null && spec is not null && !configBroken && !declaredTwice.Contains(fileDomain) && !own.Items.Any(d => d.Severity >= Severity.Error))
+            {
+                onDomain(spec);
+            }
         });
 
         for (var i = 0; i < domainFiles.Count; i++)
@@ -135,6 +168,8 @@ public static class DesiredStateLoader
 
         return new DomainReader(bag, partial: false).Read(DefaultsMerger.Merge(map, defaults), file.Path, fileDomain);
     }
+
+    private static string FileDomain(string path) => DnsName.Normalize(Path.GetFileNameWithoutExtension(path));
 
     private static bool IsDomainFile(string path) =>
         path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);

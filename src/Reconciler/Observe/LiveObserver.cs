@@ -65,41 +65,78 @@ public sealed class LiveObserver : IDisposable
     public async Task<IReadOnlyList<LiveDomain>> ObserveAllAsync(IReadOnlyList<DomainSpec> specs, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        policies.Prune();
-        using var servers = new ServerTransports(options, time);
-        var run = NewRun(servers);
-        var started = time.GetTimestamp();
-        var (queries, fetches) = (DnsQueries, HttpsFetches);
         var results = new LiveDomain[specs.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, specs.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
-            async (i, token) =>
-            {
-                try
+        await RunAsync(
+            (run, count) => Parallel.ForEachAsync(
+                Enumerable.Range(0, specs.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
+                async (i, token) =>
                 {
-                    results[i] = await run.ObserveAsync(specs[i], token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    // A fault in one domain's observation (a bug) must not stop the others: it is undecided.
-                    logger.LogError(e, "Observing {Domain} failed", specs[i].Domain);
-                    results[i] = DomainObservation.Undecided(specs[i], $"observing {specs[i].Domain} failed ({e.GetType().Name}: {e.Message})");
-                }
-            }).ConfigureAwait(false);
-        logger.LogInformation(
-            "Observed {Domains} domains in {ElapsedMs} ms: {Queries} DNS queries, {Fetches} policy fetches",
-            specs.Count,
-            (long)time.GetElapsedTime(started).TotalMilliseconds,
-            DnsQueries - queries,
-            HttpsFetches - fetches);
+                    results[i] = await ObserveOneAsync(run, specs[i], ct, token).ConfigureAwait(false);
+                    Interlocked.Increment(ref count.Domains);
+                }),
+            ct).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// One run over domains as they arrive (the loader hands them over while it still reads the rest):
+    /// <paramref name="observed"/> is called once per domain, on the worker that observed it, as soon as
+    /// its observation is complete, so the caller can plan it while others are still being observed.
+    /// </summary>
+    public Task ObserveEachAsync(IAsyncEnumerable<DomainSpec> specs, Action<DomainSpec, LiveDomain> observed, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        ArgumentNullException.ThrowIfNull(observed);
+        return RunAsync(
+            (run, count) => Parallel.ForEachAsync(
+                specs,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
+                async (spec, token) =>
+                {
+                    observed(spec, await ObserveOneAsync(run, spec, ct, token).ConfigureAwait(false));
+                    Interlocked.Increment(ref count.Domains);
+                }),
+            ct);
     }
 
     public void Dispose()
     {
         fetcher.Dispose();
         resolvers.Dispose();
+    }
+
+    /// <summary>Runs <paramref name="each"/> as one observation run (one memo, one set of NS transports) and logs its totals.</summary>
+    private async Task RunAsync(Func<ObserveRun, RunCount, Task> each, CancellationToken ct)
+    {
+        policies.Prune();
+        using var servers = new ServerTransports(options, time);
+        var run = NewRun(servers);
+        var started = time.GetTimestamp();
+        var (queries, fetches) = (DnsQueries, HttpsFetches);
+        var count = new RunCount();
+        await each(run, count).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        logger.LogInformation(
+            "Observed {Domains} domains in {ElapsedMs} ms: {Queries} DNS queries, {Fetches} policy fetches",
+            count.Domains,
+            (long)time.GetElapsedTime(started).TotalMilliseconds,
+            DnsQueries - queries,
+            HttpsFetches - fetches);
+    }
+
+    private async Task<LiveDomain> ObserveOneAsync(ObserveRun run, DomainSpec spec, CancellationToken ct, CancellationToken token)
+    {
+        try
+        {
+            return await run.ObserveAsync(spec, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A fault in one domain's observation (a bug) must not stop the others: it is undecided.
+            logger.LogError(e, "Observing {Domain} failed", spec.Domain);
+            return DomainObservation.Undecided(spec, $"observing {spec.Domain} failed ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     private ObserveRun NewRun(ServerTransports servers)
@@ -130,5 +167,11 @@ public sealed class LiveObserver : IDisposable
                 transport.Value.Dispose();
             }
         }
+    }
+
+    /// <summary>How many domains a run observed (counted by its workers).</summary>
+    private sealed class RunCount
+    {
+        public int Domains;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Reconciler.Desired;
@@ -18,8 +19,10 @@ namespace Reconciler.Plan;
 public sealed class PlanMemo
 {
     private Dictionary<string, Entry> previous = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, Entry>? current;
+    private int reused;
 
-    /// <summary>Plans reused by the last call.</summary>
+    /// <summary>Plans reused by the last pass.</summary>
     public int Reused { get; private set; }
 
     /// <summary>One plan per spec (same order), made with <paramref name="plan"/> where the memo has none; spreads the work over the cores.</summary>
@@ -31,36 +34,55 @@ public sealed class PlanMemo
     {
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(live);
+        BeginPass();
+        var plans = new DomainPlan[specs.Count];
+        Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i => plans[i] = Plan(specs[i], live[i], plan));
+        EndPass();
+        return plans;
+    }
+
+    /// <summary>Starts a pass: the domains planned until <see cref="EndPass"/> are what the next pass can reuse.</summary>
+    public void BeginPass()
+    {
+        current = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
+        reused = 0;
+    }
+
+    /// <summary>
+    /// The last pass's plan of this domain when its spec is the same object and its observation did not
+    /// move, else <paramref name="plan"/>'s. Safe to call from several threads within a pass.
+    /// </summary>
+    public DomainPlan Plan(DomainSpec spec, LiveDomain live, Func<DomainSpec, LiveDomain, DomainPlan> plan)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(plan);
-        var last = previous;
-        var entries = new Entry[specs.Count];
-        var reused = 0;
-        Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        var pass = current ?? throw new InvalidOperationException("PlanMemo.Plan outside a pass: call BeginPass first");
+        var key = DnsName.Normalize(spec.Domain);
+        var fingerprint = Fingerprint(live);
+        if (previous.TryGetValue(key, out var entry)
+            && ReferenceEquals(entry.Spec, spec)
+            && entry.Plan.Status != DomainStatus.Unknown
+            && entry.Fingerprint.AsSpan().SequenceEqual(fingerprint))
         {
-            var spec = specs[i];
-            var fingerprint = Fingerprint(live[i]);
-            if (last.TryGetValue(DnsName.Normalize(spec.Domain), out var entry)
-                && ReferenceEquals(entry.Spec, spec)
-                && entry.Plan.Status != DomainStatus.Unknown
-                && entry.Fingerprint.AsSpan().SequenceEqual(fingerprint))
-            {
-                Interlocked.Increment(ref reused);
-                entries[i] = entry;
-                return;
-            }
-
-            entries[i] = new Entry(spec, fingerprint, plan(spec, live[i]));
-        });
-
-        var next = new Dictionary<string, Entry>(entries.Length, StringComparer.Ordinal);
-        foreach (var entry in entries)
+            Interlocked.Increment(ref reused);
+        }
+        else
         {
-            next[DnsName.Normalize(entry.Spec.Domain)] = entry;
+            entry = new Entry(spec, fingerprint, plan(spec, live));
         }
 
-        previous = next;
+        pass[key] = entry;
+        return entry.Plan;
+    }
+
+    /// <summary>Ends the pass: its plans replace the last pass's (a domain not planned in it is forgotten).</summary>
+    public void EndPass()
+    {
+        var pass = current ?? throw new InvalidOperationException("PlanMemo.EndPass without BeginPass");
+        previous = new Dictionary<string, Entry>(pass, StringComparer.Ordinal);
         Reused = reused;
-        return [.. entries.Select(e => e.Plan)];
+        current = null;
     }
 
     private static byte[] Fingerprint(LiveDomain live) =>

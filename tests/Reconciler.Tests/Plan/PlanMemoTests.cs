@@ -78,6 +78,35 @@ public sealed class PlanMemoTests
         Assert.Equal(2, calls);
     }
 
+    [Fact]
+    public void A_pass_keeps_only_the_domains_planned_in_it()
+    {
+        var (spec, live) = Case("mta-sts-id-bump-policy-changed");
+        var memo = new PlanMemo();
+        var calls = 0;
+        DomainPlan Plan(DomainSpec s, LiveDomain l)
+        {
+            calls++;
+            return Planner.Plan(s, l, new FakeTimeProvider(Now));
+        }
+
+        Assert.Throws<InvalidOperationException>(() => memo.Plan(spec, live, Plan));
+        memo.BeginPass();
+        var first = memo.Plan(spec, live, Plan);
+        memo.EndPass();
+
+        // A pass without the domain (say it moved to another shard) forgets it.
+        memo.BeginPass();
+        memo.EndPass();
+        memo.BeginPass();
+        var again = memo.Plan(spec, live, Plan);
+        memo.EndPass();
+
+        Assert.Equal(2, calls);
+        Assert.NotSame(first, again);
+        Assert.Equal(0, memo.Reused);
+    }
+
     private static (DomainSpec Spec, LiveDomain Live) Case(string name)
     {
         var dir = Path.Combine(GoldenCaseTests.CasesDir(), name);

@@ -91,4 +91,65 @@ public sealed class ReconcileCycleTests
         Assert.Equal(2, plan.Summary.InSync);
         Assert.Equal(1, plan.Summary.Invalid);
     }
+
+    [Fact]
+    public async Task A_repository_directory_is_observed_while_it_is_read_and_planned_as_if_read_first()
+    {
+        var repo = Directory.CreateTempSubdirectory("cycle-stream-");
+        try
+        {
+            var baseline = File.ReadAllText(Path.Combine(GoldenCaseTests.CasesDir(), "in-sync-baseline", "desired.yaml"));
+            Directory.CreateDirectory(Path.Combine(repo.FullName, "domains"));
+            var names = Enumerable.Range(0, 30).Select(i => $"d{i:D2}.example").ToList();
+            foreach (var name in names)
+            {
+                File.WriteAllText(Path.Combine(repo.FullName, "domains", name + ".yaml"), baseline.Replace("domain: example.com", $"domain: {name}", StringComparison.Ordinal));
+            }
+
+            File.WriteAllText(Path.Combine(repo.FullName, "domains", "broken.example.yaml"), "domain: broken.example\nx: 1\n");
+            var observed = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var cycle = new ReconcileCycle(async (stream, done, ct) =>
+            {
+                await foreach (var spec in stream.WithCancellation(ct))
+                {
+                    observed.Add(spec.Domain);
+                    done(spec, Live(spec.Domain));
+                }
+            }, Clock);
+
+            var streamed = await cycle.RunAsync(repo.FullName, null, CancellationToken.None);
+            var loadedFirst = ReconcileCycle.Plan(streamed.Desired, names.Select(Live).ToList(), Clock);
+
+            Assert.Equal(names, observed.Order(StringComparer.Ordinal));
+            Assert.Equal(Reconciler.Plan.Output.PlanJson.Serialize(loadedFirst), Reconciler.Plan.Output.PlanJson.Serialize(streamed.Plan));
+            Assert.Equal(["broken.example", .. names], streamed.Plan.Domains.Select(d => d.Domain));
+            Assert.Equal(DomainStatus.Invalid, streamed.Plan.Domains[0].Status);
+
+            observed.Clear();
+            var one = await cycle.RunAsync(repo.FullName, ["D07.example."], CancellationToken.None);
+            Assert.Equal(["d07.example"], observed);
+            Assert.Equal("d07.example", Assert.Single(one.Plan.Domains).Domain);
+        }
+        finally
+        {
+            repo.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_streaming_observer_that_skips_a_domain_is_an_error()
+    {
+        var cycle = new ReconcileCycle(async (stream, done, ct) =>
+        {
+            await foreach (var spec in stream.WithCancellation(ct))
+            {
+                if (spec.Domain != "other.example")
+                {
+                    done(spec, Live(spec.Domain));
+                }
+            }
+        }, Clock);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cycle.RunAsync(State(), null, CancellationToken.None));
+        Assert.Contains("other.example", error.Message, StringComparison.Ordinal);
+    }
 }
