@@ -20,7 +20,7 @@ public static class Probe
             Console.Write($"alloc {(GC.GetTotalAllocatedBytes() - allocated) / 1048576,6} MB  ");
             allocated = GC.GetTotalAllocatedBytes();
             process.Refresh();
-            Console.WriteLine($"{stage,-12} wall {wall.Elapsed.TotalMilliseconds,8:F0} ms  cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds,8:F0} ms  gc0 {GC.CollectionCount(0)} gc2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms heap {GC.GetTotalMemory(false) / 1048576} MB live {(Environment.GetEnvironmentVariable("PROBE_MEM") is null ? 0 : GC.GetTotalMemory(true) / 1048576)} MB rss {Environment.WorkingSet / 1048576} MB");
+            Console.WriteLine($"{stage,-12} wall {wall.Elapsed.TotalMilliseconds,8:F0} ms  cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds,8:F0} ms  gc0 {GC.CollectionCount(0)} gc2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms jit {System.Runtime.JitInfo.GetCompiledMethodCount()} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms heap {GC.GetTotalMemory(false) / 1048576} MB live {(Environment.GetEnvironmentVariable("PROBE_MEM") is null ? 0 : GC.GetTotalMemory(true) / 1048576)} MB rss {Environment.WorkingSet / 1048576} MB");
             wall.Restart();
             cpu = process.TotalProcessorTime;
         }

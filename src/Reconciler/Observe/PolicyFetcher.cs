@@ -114,7 +114,7 @@ internal sealed class PolicyFetcher : IDisposable
         {
             await ssl.WriteAsync(PolicyHttp.Request(options.PolicyPort == 443 ? target.Host : $"{target.Host}:{options.PolicyPort}"), ct).ConfigureAwait(false);
             await ssl.FlushAsync(ct).ConfigureAwait(false);
-            var http = new PolicyHttp(ssl);
+            using var http = new PolicyHttp(ssl);
             var head = await http.ReadHeadAsync(ct).ConfigureAwait(false);
             var status = head.Status;
             if (status is >= 300 and < 400)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -13,13 +14,14 @@ internal sealed class PolicyProtocolException(string message) : IOException(mess
 /// The one exchange of a policy fetch over an established TLS stream, without an HTTP stack: a
 /// <c>GET /.well-known/mta-sts.txt</c> with <c>Connection: close</c>, then the response head and a
 /// body delimited by Content-Length, chunked transfer coding or the end of the connection, read
-/// up to a cap. One connection per fetch and nothing pooled: a fleet of hosts keeps no state behind.
+/// up to a cap. One connection per fetch and nothing pooled: a fleet of hosts keeps no state behind
+/// (the read buffer is rented, and returned on <see cref="Dispose"/>).
 /// </summary>
-internal sealed class PolicyHttp(Stream stream)
+internal sealed class PolicyHttp(Stream stream) : IDisposable
 {
     public const int MaxHeadBytes = 16 * 1024;
 
-    private readonly byte[] buffer = new byte[8192];
+    private byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int start;
     private int end;
     private bool eof;
@@ -191,6 +193,16 @@ internal sealed class PolicyHttp(Stream stream)
             {
                 return partial is not { Length: > 0 } ? null : partial.ToString();
             }
+        }
+    }
+
+    public void Dispose()
+    {
+        var rented = buffer;
+        buffer = [];
+        if (rented.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

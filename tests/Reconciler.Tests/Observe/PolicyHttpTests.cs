@@ -82,7 +82,7 @@ public sealed class PolicyHttpTests
 
     private static async Task<(PolicyResponseHead Head, string? Body)> ReadAsync(string wire, int chunk = 4096, int cap = 64 * 1024)
     {
-        var http = new PolicyHttp(new TrickleStream(Encoding.Latin1.GetBytes(wire), chunk));
+        using var http = new PolicyHttp(new TrickleStream(Encoding.Latin1.GetBytes(wire), chunk));
         var head = await http.ReadHeadAsync(CancellationToken.None);
         var body = await http.ReadBodyAsync(head, cap, CancellationToken.None);
         return (head, body is null ? null : Encoding.UTF8.GetString(body));
