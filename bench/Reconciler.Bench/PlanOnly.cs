@@ -44,6 +44,7 @@ public static class PlanOnly
             await JsonSerializer.SerializeAsync(output, live, PlanJson.Compact, ct);
         }
 
+        using var allocations = Environment.GetEnvironmentVariable("PLANONLY_ALLOCS") is "1" ? new AllocationSampler() : null;
         var time = new FixedTime(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
         var process = Process.GetCurrentProcess();
         ReconcilePlan? plan = null;
@@ -62,6 +63,7 @@ public static class PlanOnly
                 $"alloc {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0,7:F1} MB  gc0 {GC.CollectionCount(0) - gcs}"));
         }
 
+        allocations?.Print();
         if (Environment.GetEnvironmentVariable("PLANONLY_DUMP") is { Length: > 0 } dump && plan is not null)
         {
             var text = new StringBuilder(PlanJson.Serialize(plan));
@@ -75,6 +77,46 @@ public static class PlanOnly
         }
 
         return 0;
+    }
+
+    /// <summary>The runtime's allocation samples (one per ~100 KB allocated), counted by type.</summary>
+    private sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly Dictionary<string, long> bytes = new(StringComparer.Ordinal);
+
+        public void Print()
+        {
+            lock (bytes)
+            {
+                foreach (var (type, total) in bytes.OrderByDescending(p => p.Value).Take(40))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total / 1048576.0,8:F1} MB  {type}"));
+                }
+            }
+        }
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+            {
+                EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || eventData.Payload is null)
+            {
+                return;
+            }
+
+            var type = eventData.Payload[eventData.PayloadNames!.IndexOf("TypeName")] as string ?? "?";
+            var amount = Convert.ToInt64(eventData.Payload[eventData.PayloadNames!.IndexOf("AllocationAmount64")], CultureInfo.InvariantCulture);
+            lock (bytes)
+            {
+                bytes[type] = bytes.GetValueOrDefault(type) + amount;
+            }
+        }
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
