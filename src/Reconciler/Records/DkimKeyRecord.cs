@@ -96,6 +96,11 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
     public bool SemanticEquals(DkimKeyRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
         return KeyType == other.KeyType &&
                string.Equals(PublicKey, other.PublicKey, StringComparison.Ordinal) &&
                IsRevoked == other.IsRevoked &&

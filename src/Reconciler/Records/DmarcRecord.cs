@@ -142,14 +142,19 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
     public bool SemanticEquals(DmarcRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
         return EffectiveP == other.EffectiveP && EffectiveSp == other.EffectiveSp && EffectiveNp == other.EffectiveNp &&
                EffectivePsd == other.EffectivePsd && EffectiveT == other.EffectiveT &&
                EffectiveAdkim == other.EffectiveAdkim && EffectiveAspf == other.EffectiveAspf &&
                FoSet(this).SetEquals(FoSet(other)) && EffectivePct == other.EffectivePct &&
                (Lower("rf") ?? "afrf") == (other.Lower("rf") ?? "afrf") &&
                (Lower("ri") ?? "86400") == (other.Lower("ri") ?? "86400") &&
-               ReportUri.NormalizedSet(Rua).SetEquals(ReportUri.NormalizedSet(other.Rua)) &&
-               ReportUri.NormalizedSet(Ruf).SetEquals(ReportUri.NormalizedSet(other.Ruf));
+               ReportUri.SameSet(Rua, other.Rua) &&
+               ReportUri.SameSet(Ruf, other.Ruf);
     }
 
     private string? Get(string name)
