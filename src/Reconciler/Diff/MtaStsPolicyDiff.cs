@@ -115,7 +115,7 @@ public static class MtaStsPolicyDiff
 
         // The same patterns in the same order normalise to the same set: only other lists are normalised and compared.
         var patternsMatter = declared.Mode != MtaStsMode.None || published.Mode != MtaStsMode.None;
-        if (!patternsMatter || SameStrings(declared.Mx, published.Mx))
+        if (!patternsMatter || ReportUri.SameStrings(declared.Mx, published.Mx))
         {
             yield break;
         }
@@ -141,24 +141,6 @@ public static class MtaStsPolicyDiff
                 $"mx: {string.Join(", ", want.Order(StringComparer.Ordinal))}", $"mx: {string.Join(", ", have.Order(StringComparer.Ordinal))}",
                 $"policy mx patterns differ ({string.Join("; ", parts)})");
         }
-    }
-
-    private static bool SameStrings(IReadOnlyList<string> a, IReadOnlyList<string> b)
-    {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Count; i++)
-        {
-            if (!string.Equals(a[i], b[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     internal static HashSet<string> Patterns(MtaStsPolicy policy) =>
