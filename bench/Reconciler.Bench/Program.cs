@@ -20,6 +20,7 @@ public static class Program
                reconciler-bench dnsonly REPO DNS INFLIGHT           the DNS transport alone (DNS_TCP=1 for TCP)
                reconciler-bench fetchonly TARGETS PORT CA CONCURRENCY   the policy fetcher alone
                reconciler-bench loadonly REPO TIMES                 the desired-state loader alone
+               reconciler-bench planonly REPO DNS PORT CA FILE TIMES  planning alone, from observations saved in FILE
                reconciler-bench serve | floor-https | warm ...      child processes of run
         """;
 
@@ -57,6 +58,8 @@ public static class Program
                 return await FetchOnly.RunAsync(args[1], Int(args[2]), args[3], Int(args[4]), ct);
             case "loadonly" when args.Length == 3:
                 return LoadOnly.Run(args[1], Int(args[2]));
+            case "planonly" when args.Length == 7:
+                return await PlanOnly.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], args[5], Int(args[6]), ct);
             case "dnsonly" when args.Length == 4:
                 return await DnsOnly.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), ct);
             case "run":

@@ -122,7 +122,6 @@ public static class DkimDiff
 
     private static IEnumerable<Finding> CompareKey(string name, string key, string? target, Observation<IReadOnlyList<string>> txt)
     {
-        var declared = DkimKeyRecord.Parse(key).Value;
         if (target is not null)
         {
             yield return new Finding(Checks.Dkim, FindingKind.Mismatch, Severity.Error, name, key, $"CNAME {target}",
@@ -142,7 +141,20 @@ public static class DkimDiff
         }
 
         var records = ((Found<IReadOnlyList<string>>)txt).Value;
-        var parsed = records.Select(r => (Text: r, Result: DkimKeyRecord.Parse(r))).ToList();
+        var parsed = new List<(string Text, ParseResult<DkimKeyRecord> Result)>(records.Count);
+        ParseResult<DkimKeyRecord>? same = null;
+        foreach (var record in records)
+        {
+            var result = DkimKeyRecord.Parse(record);
+            parsed.Add((record, result));
+            if (same is null && string.Equals(record, key, StringComparison.Ordinal))
+            {
+                same = result;
+            }
+        }
+
+        // A key published as declared (the usual case) is the declared key already parsed.
+        var declared = (same ?? DkimKeyRecord.Parse(key)).Value;
         var match = parsed.FirstOrDefault(p => p.Result is { Ok: true, Value: { } v } && declared is not null && declared.SemanticEquals(v));
         if (match.Text is not null)
         {

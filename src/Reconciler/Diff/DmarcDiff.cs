@@ -52,7 +52,8 @@ public static class DmarcDiff
         var findings = parsed.Problems.Where(p => p.Severity == Severity.Warning)
             .Select(p => new Finding(Checks.Dmarc, FindingKind.Invalid, Severity.Warning, name, null, records[0], p.ToString()))
             .ToList();
-        var declared = DmarcRecord.Parse(expected).Value;
+        // Published as declared (the usual case): the declared record is the one just parsed.
+        var declared = string.Equals(records[0], expected, StringComparison.Ordinal) ? parsed.Value : DmarcRecord.Parse(expected).Value;
         if (declared is not null && !declared.SemanticEquals(parsed.Value))
         {
             var relaxed = Relaxed(declared, parsed.Value);

@@ -14,20 +14,27 @@ public static class DomainDiff
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(live);
-        return
-        [
-            .. MxDiff.Compare(spec, live),
-            .. MtaStsTxtDiff.Compare(spec, live),
-            .. MtaStsPolicyDiff.Compare(spec, live),
-            .. MtaStsIdDiff.Compare(spec, live),
-            .. MtaStsCoverageDiff.Compare(spec, live),
-            .. TlsRptDiff.Compare(spec, live),
-            .. SpfDiff.Compare(spec, live),
-            .. DmarcDiff.Compare(spec, live),
-            .. DmarcReportAuthDiff.Compare(spec, live),
-            .. DkimDiff.Compare(spec, live),
-            .. DaneDiff.Compare(spec, live),
-            .. NsConsistencyDiff.Compare(live),
-        ];
+        return Compare(new DomainFacts(spec, live));
+    }
+
+    /// <summary>As <see cref="Compare(DomainSpec, LiveDomain)"/>, sharing what the checks derive through <paramref name="facts"/>.</summary>
+    internal static List<Finding> Compare(DomainFacts facts)
+    {
+        var spec = facts.Spec;
+        var live = facts.Live;
+        var findings = new List<Finding>();
+        findings.AddRange(MxDiff.Compare(spec, live));
+        findings.AddRange(MtaStsTxtDiff.Compare(facts));
+        findings.AddRange(MtaStsPolicyDiff.Compare(facts));
+        findings.AddRange(MtaStsIdDiff.Compare(facts));
+        findings.AddRange(MtaStsCoverageDiff.Compare(facts));
+        findings.AddRange(TlsRptDiff.Compare(spec, live));
+        findings.AddRange(SpfDiff.Compare(spec, live));
+        findings.AddRange(DmarcDiff.Compare(spec, live));
+        findings.AddRange(DmarcReportAuthDiff.Compare(spec, live));
+        findings.AddRange(DkimDiff.Compare(spec, live));
+        findings.AddRange(DaneDiff.Compare(spec, live));
+        findings.AddRange(NsConsistencyDiff.Compare(live));
+        return findings;
     }
 }

@@ -12,8 +12,12 @@ namespace Reconciler.Diff;
 /// </summary>
 public static class MtaStsCoverageDiff
 {
-    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live)
+    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live) => Compare(new DomainFacts(spec, live));
+
+    internal static IEnumerable<Finding> Compare(DomainFacts facts)
     {
+        var spec = facts.Spec;
+        var live = facts.Live;
         if (spec.MtaSts is null)
         {
             yield break;
@@ -36,7 +40,7 @@ public static class MtaStsCoverageDiff
                 yield break;
         }
 
-        var state = MtaStsLive.Read(live);
+        var state = facts.MtaSts;
         if (state.Policy is { } published && published.Mode != MtaStsMode.None)
         {
             var enforce = published.Mode == MtaStsMode.Enforce;
@@ -50,8 +54,8 @@ public static class MtaStsCoverageDiff
             }
         }
 
-        var declared = MtaStsLive.Declared(spec.MtaSts);
-        if (declared.Mode != MtaStsMode.None && (state.Policy is null || !declared.SemanticEquals(state.Policy)))
+        var declared = facts.DeclaredPolicy;
+        if (declared.Mode != MtaStsMode.None && !facts.DeclaredEqualsLive)
         {
             var enforce = declared.Mode == MtaStsMode.Enforce;
             foreach (var host in hosts.Where(h => !MxPattern.Covers(declared.Mx, h)))

@@ -12,14 +12,17 @@ namespace Reconciler.Diff;
 /// </summary>
 public static class MtaStsIdDiff
 {
-    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live)
+    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live) => Compare(new DomainFacts(spec, live));
+
+    internal static IEnumerable<Finding> Compare(DomainFacts facts)
     {
+        var spec = facts.Spec;
         if (spec.MtaSts is null)
         {
             yield break;
         }
 
-        var state = MtaStsLive.Read(live);
+        var state = facts.MtaSts;
         if (state.TxtId is not { } liveId)
         {
             yield break;
@@ -27,7 +30,7 @@ public static class MtaStsIdDiff
 
         var name = $"_mta-sts.{spec.Domain}";
         var declaredId = spec.MtaSts.Id;
-        if (string.Equals(declaredId, liveId, StringComparison.Ordinal) && state.PolicyDiffersFrom(spec.MtaSts))
+        if (string.Equals(declaredId, liveId, StringComparison.Ordinal) && state.Policy is not null && !facts.DeclaredEqualsLive)
         {
             yield return new Finding(Checks.MtaStsId, FindingKind.Mismatch, Severity.Critical, name, null, liveId,
                 $"the declared policy differs from the published one but the id is still {liveId}: senders keep the policy they cached " +

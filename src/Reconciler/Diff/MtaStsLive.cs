@@ -14,19 +14,22 @@ public sealed record MtaStsLive(string? TxtId, MtaStsPolicy? Policy, string? Pol
     public static MtaStsLive Read(LiveDomain live)
     {
         ArgumentNullException.ThrowIfNull(live);
-        string? id = null;
-        if (live.MtaStsTxt is Found<IReadOnlyList<string>> txt)
-        {
-            var sts = txt.Value.Where(MtaStsTxtRecord.IsMtaSts).ToList();
-            if (sts.Count == 1 && MtaStsTxtRecord.Parse(sts[0]) is { Ok: true, Value: { } record })
-            {
-                id = record.Id;
-            }
-        }
+        var sts = live.MtaStsTxt is Found<IReadOnlyList<string>> txt ? DiffText.Select(txt.Value, MtaStsTxtRecord.IsMtaSts) : [];
+        return Read(live, sts.Count == 1 ? MtaStsTxtRecord.Parse(sts[0]) : null, null);
+    }
 
-        foreach (var fetch in live.Policy?.Fetches ?? [])
+    /// <summary>
+    /// As <see cref="Read(LiveDomain)"/>, from the parse of the one <c>v=STSv1</c> record (null when there is not
+    /// exactly one) and, when given, the policy parses <paramref name="facts"/> holds.
+    /// </summary>
+    internal static MtaStsLive Read(LiveDomain live, ParseResult<MtaStsTxtRecord>? txt, DomainFacts? facts)
+    {
+        var id = txt is { Ok: true, Value: { } record } ? record.Id : null;
+        var fetches = live.Policy?.Fetches ?? [];
+        for (var i = 0; i < fetches.Count; i++)
         {
-            if (fetch is { Status: PolicyFetchStatus.Ok, Body: { } body } && MtaStsPolicy.Parse(body) is { Ok: true, Value: { } policy })
+            if (fetches[i] is { Status: PolicyFetchStatus.Ok, Body: { } body } &&
+                (facts is null ? MtaStsPolicy.Parse(body) : facts.Policy(i)) is { Ok: true, Value: { } policy })
             {
                 return new MtaStsLive(id, policy, body);
             }

@@ -11,16 +11,20 @@ namespace Reconciler.Diff;
 /// </summary>
 public static class MtaStsPolicyDiff
 {
-    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live)
+    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live) => Compare(new DomainFacts(spec, live));
+
+    internal static IEnumerable<Finding> Compare(DomainFacts facts)
     {
+        var spec = facts.Spec;
+        var live = facts.Live;
         if (spec.MtaSts is null)
         {
             return [];
         }
 
         var name = DiffText.PolicyUrl(spec.Domain);
-        var declared = MtaStsLive.Declared(spec.MtaSts);
-        var expected = declared.Render();
+        var declared = facts.DeclaredPolicy;
+        var expected = facts.DeclaredPolicyText;
         switch (live.Policy?.Addresses)
         {
             case null:
@@ -34,31 +38,32 @@ public static class MtaStsPolicyDiff
 
         var findings = new List<Finding>();
         var valid = new List<(string Address, MtaStsPolicy Policy, string Body)>();
-        foreach (var fetch in live.Policy!.Fetches)
+        var fetches = live.Policy!.Fetches;
+        for (var i = 0; i < fetches.Count; i++)
         {
-            var at = $"{name} ({fetch.Address})";
+            var fetch = fetches[i];
             switch (fetch.Status)
             {
                 case PolicyFetchStatus.Unreachable:
-                    findings.Add(DiffText.Unreachable(Checks.MtaStsPolicy, at, fetch.Detail, $"the MTA-STS policy from {fetch.Address}"));
+                    findings.Add(DiffText.Unreachable(Checks.MtaStsPolicy, $"{name} ({fetch.Address})", fetch.Detail, $"the MTA-STS policy from {fetch.Address}"));
                     break;
                 case PolicyFetchStatus.Refused when fetch.Failure == PolicyFailure.NotFound:
-                    findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Missing, Severity.Error, at, expected, null,
+                    findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Missing, Severity.Error, $"{name} ({fetch.Address})", expected, null,
                         $"the policy is not published at {fetch.Address} ({fetch.Detail})"));
                     break;
                 case PolicyFetchStatus.Refused:
-                    findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Invalid, Severity.Error, at, expected, null,
+                    findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Invalid, Severity.Error, $"{name} ({fetch.Address})", expected, null,
                         $"senders refuse the policy served by {fetch.Address}: {fetch.Detail} (RFC 8461 §3.3: HTTPS with a certificate valid for mta-sts.{spec.Domain}, status 200, no redirect, text/plain)"));
                     break;
                 default:
-                    var parsed = MtaStsPolicy.Parse(fetch.Body ?? "");
+                    var parsed = facts.Policy(i);
                     if (parsed is { Ok: true, Value: { } policy })
                     {
                         valid.Add((fetch.Address, policy, fetch.Body!));
                     }
                     else
                     {
-                        findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Invalid, Severity.Error, at, expected, fetch.Body,
+                        findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Invalid, Severity.Error, $"{name} ({fetch.Address})", expected, fetch.Body,
                             $"the policy served by {fetch.Address} is invalid, so senders ignore it: {DiffText.Describe(parsed.Problems)}"));
                     }
 
@@ -71,13 +76,16 @@ public static class MtaStsPolicyDiff
             return findings;
         }
 
-        var distinct = valid.Where((v, i) => valid.Take(i).All(other => !other.Policy.SemanticEquals(v.Policy))).ToList();
-        if (distinct.Count > 1)
+        if (valid.Count > 1)
         {
-            findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Invalid, Severity.Critical, name, expected,
-                DiffText.Joined(distinct.Select(d => $"{d.Address}: {OneLine(d.Policy)}")),
-                $"the addresses of mta-sts.{spec.Domain} serve different policies ({string.Join(", ", distinct.Select(d => d.Address))}); " +
-                "which one a sender caches depends on the address it reaches"));
+            var distinct = valid.Where((v, i) => valid.Take(i).All(other => !other.Policy.SemanticEquals(v.Policy))).ToList();
+            if (distinct.Count > 1)
+            {
+                findings.Add(new Finding(Checks.MtaStsPolicy, FindingKind.Invalid, Severity.Critical, name, expected,
+                    DiffText.Joined(distinct.Select(d => $"{d.Address}: {OneLine(d.Policy)}")),
+                    $"the addresses of mta-sts.{spec.Domain} serve different policies ({string.Join(", ", distinct.Select(d => d.Address))}); " +
+                    "which one a sender caches depends on the address it reaches"));
+            }
         }
 
         findings.AddRange(CompareFields(name, declared, valid[0].Policy));
@@ -105,10 +113,16 @@ public static class MtaStsPolicyDiff
                     : $"published max_age is {published.MaxAge}, declared {declared.MaxAge}");
         }
 
+        // The same patterns in the same order normalise to the same set: only other lists are normalised and compared.
+        var patternsMatter = declared.Mode != MtaStsMode.None || published.Mode != MtaStsMode.None;
+        if (!patternsMatter || ReportUri.SameStrings(declared.Mx, published.Mx))
+        {
+            yield break;
+        }
+
         var want = Patterns(declared);
         var have = Patterns(published);
-        var patternsMatter = declared.Mode != MtaStsMode.None || published.Mode != MtaStsMode.None;
-        if (patternsMatter && !want.SetEquals(have))
+        if (!want.SetEquals(have))
         {
             var added = want.Except(have).Order(StringComparer.Ordinal).ToList();
             var removed = have.Except(want).Order(StringComparer.Ordinal).ToList();

@@ -8,8 +8,12 @@ namespace Reconciler.Diff;
 /// <summary>The <c>mta-sts-txt</c> check (RFC 8461 §3.1): exactly one valid <c>_mta-sts</c> record with the declared id.</summary>
 public static class MtaStsTxtDiff
 {
-    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live)
+    public static IEnumerable<Finding> Compare(DomainSpec spec, LiveDomain live) => Compare(new DomainFacts(spec, live));
+
+    internal static IEnumerable<Finding> Compare(DomainFacts facts)
     {
+        var spec = facts.Spec;
+        var live = facts.Live;
         if (spec.MtaSts is null)
         {
             yield break;
@@ -27,7 +31,7 @@ public static class MtaStsTxtDiff
                 yield break;
         }
 
-        var records = DiffText.Select(((Found<IReadOnlyList<string>>)live.MtaStsTxt).Value, MtaStsTxtRecord.IsMtaSts);
+        var records = facts.MtaStsTxtRecords;
         if (records.Count == 0)
         {
             yield return Missing(name, expected, "no TXT record there starts with v=STSv1");
@@ -41,7 +45,7 @@ public static class MtaStsTxtDiff
             yield break;
         }
 
-        var parsed = MtaStsTxtRecord.Parse(records[0]);
+        var parsed = facts.MtaStsTxtParsed!;
         if (!parsed.Ok || parsed.Value is null)
         {
             yield return new Finding(Checks.MtaStsTxt, FindingKind.Invalid, Severity.Error, name, expected, records[0],

@@ -30,6 +30,11 @@ public static class MxDiff
                 break;
         }
 
+        if (InSync(spec.Mx, actual))
+        {
+            yield break;
+        }
+
         var declared = spec.Mx.ToDictionary(m => DnsName.Normalize(m.Host), m => m.Preference, DnsName.Comparer);
         var published = actual.GroupBy(m => DnsName.Normalize(m.Host), DnsName.Comparer)
             .ToDictionary(g => g.Key, g => g.Select(m => m.Preference).Order().ToList(), DnsName.Comparer);
@@ -60,6 +65,61 @@ public static class MxDiff
             yield return new Finding(Checks.Mx, FindingKind.Unexpected, Severity.Error, name, null, Show(record.Preference, host),
                 $"MX {host} (preference {record.Preference}) is published but not declared");
         }
+    }
+
+    /// <summary>
+    /// True when the sets agree (the usual case), checked pair by pair without building them: every live host is
+    /// declared, every declared host is live with its preference, and no declared host is listed twice.
+    /// </summary>
+    private static bool InSync(IReadOnlyList<MxRecord> declared, IReadOnlyList<MxRecord> actual)
+    {
+        for (var i = 0; i < declared.Count; i++)
+        {
+            var host = DnsName.Normalize(declared[i].Host);
+            for (var j = 0; j < i; j++)
+            {
+                if (DnsName.Comparer.Equals(host, DnsName.Normalize(declared[j].Host)))
+                {
+                    return false;
+                }
+            }
+
+            var published = false;
+            foreach (var m in actual)
+            {
+                if (m.Preference == declared[i].Preference && DnsName.Comparer.Equals(host, DnsName.Normalize(m.Host)))
+                {
+                    published = true;
+                    break;
+                }
+            }
+
+            if (!published)
+            {
+                return false;
+            }
+        }
+
+        foreach (var m in actual)
+        {
+            var host = DnsName.Normalize(m.Host);
+            var isDeclared = false;
+            foreach (var d in declared)
+            {
+                if (DnsName.Comparer.Equals(host, DnsName.Normalize(d.Host)))
+                {
+                    isDeclared = true;
+                    break;
+                }
+            }
+
+            if (!isDeclared)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal static string Show(int preference, string host) => $"{preference} {host}";

@@ -10,6 +10,11 @@ public static class NsConsistencyDiff
     public static IEnumerable<Finding> Compare(LiveDomain live)
     {
         ArgumentNullException.ThrowIfNull(live);
+        if (live.NsDisagreements.Count == 0)
+        {
+            return [];
+        }
+
         return live.NsDisagreements
             .OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.Type, StringComparer.Ordinal)
             .Select(Describe);

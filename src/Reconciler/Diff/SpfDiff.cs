@@ -49,7 +49,8 @@ public static class SpfDiff
         }
         else
         {
-            var declared = SpfRecord.Parse(expected);
+            // Published as declared (the usual case): the declared record is the one just parsed.
+            var declared = string.Equals(records[0], expected, StringComparison.Ordinal) ? parsed : SpfRecord.Parse(expected);
             if (declared.Value is null || !declared.Value.SemanticEquals(parsed.Value))
             {
                 findings.Add(new Finding(Checks.Spf, FindingKind.Mismatch, Severity.Error, name, expected, records[0],

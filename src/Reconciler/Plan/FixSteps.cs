@@ -17,20 +17,41 @@ public static class FixSteps
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(findings);
-        var actionable = findings.Where(f => f.Kind != FindingKind.Unreachable).ToList();
+        return For(new DomainFacts(spec, live), findings, ids);
+    }
+
+    /// <summary>As <see cref="For(DomainSpec, LiveDomain, IReadOnlyList{Finding}, MtaStsIds?)"/>, with what the diff already derived.</summary>
+    internal static IReadOnlyList<string> For(DomainFacts facts, IReadOnlyList<Finding> findings, MtaStsIds? ids)
+    {
+        var spec = facts.Spec;
+        var actionable = new List<Finding>(findings.Count);
+        foreach (var f in findings)
+        {
+            if (f.Kind != FindingKind.Unreachable)
+            {
+                actionable.Add(f);
+            }
+        }
+
+        // Every step answers an actionable finding or a proposed id: without either there is nothing to do.
+        if (actionable.Count == 0 && ids?.ProposedId is null)
+        {
+            return [];
+        }
+
         var steps = new List<string>();
-        var policyStep = MtaStsFixes.PolicyStep(spec, live, actionable);
+        var policyStep = MtaStsFixes.PolicyStep(facts, actionable);
 
         steps.AddRange(MxFixes.Removals(spec, actionable));
         if (policyStep is not null)
         {
-            steps.AddRange(MtaStsFixes.Preconditions(spec, live, actionable));
+            steps.AddRange(MtaStsFixes.Preconditions(facts, actionable));
             steps.Add(policyStep);
         }
 
         steps.AddRange(MtaStsFixes.Coverage(spec, actionable, policyStep is not null));
 
-        steps.AddRange(MtaStsFixes.TxtStep(spec, live, actionable, ids, policyStep is not null));
+        steps.AddRange(MtaStsFixes.TxtStep(facts, actionable, ids, policyStep is not null));
         steps.AddRange(MxFixes.Additions(spec, actionable, policyStep is not null));
         steps.AddRange(RecordFixes.TlsRpt(spec, actionable));
         steps.AddRange(RecordFixes.Spf(spec, actionable));
@@ -38,7 +59,13 @@ public static class FixSteps
         steps.AddRange(RecordFixes.Dkim(spec, actionable));
         steps.AddRange(RecordFixes.Dane(spec, actionable));
         steps.AddRange(RecordFixes.Ns(actionable));
-        return steps.Select((s, i) => $"{i + 1}. {s}").ToList();
+        var numbered = new List<string>(steps.Count);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            numbered.Add($"{i + 1}. {steps[i]}");
+        }
+
+        return numbered;
     }
 
     /// <summary>A TXT record as zone lines; values over 255 bytes are split into strings.</summary>

@@ -8,23 +8,30 @@ namespace Reconciler.Plan;
 /// <summary>MTA-STS steps: the policy body, then its id.</summary>
 internal static class MtaStsFixes
 {
-    public static string? PolicyStep(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings)
+    public static string? PolicyStep(DomainFacts facts, IReadOnlyList<Finding> findings)
     {
+        var spec = facts.Spec;
+        var live = facts.Live;
         if (spec.MtaSts is not { } sts || !findings.Any(f => f.Check == Checks.MtaStsPolicy))
         {
             return null;
         }
 
         var url = DiffText.PolicyUrl(spec.Domain);
-        var body = MtaStsLive.Declared(sts).Render();
+        var body = facts.DeclaredPolicyText;
         if (sts.Mode == MtaStsMode.None)
         {
             // Every address counts: senders may have cached the policy of any of them.
-            var published = (live.Policy?.Fetches ?? [])
-                .Where(f => f is { Status: PolicyFetchStatus.Ok, Body: not null })
-                .Select(f => MtaStsPolicy.Parse(f.Body!).Value?.MaxAge ?? 0)
-                .DefaultIfEmpty(0)
-                .Max();
+            var fetches = live.Policy?.Fetches ?? [];
+            long published = 0;
+            for (var i = 0; i < fetches.Count; i++)
+            {
+                if (fetches[i] is { Status: PolicyFetchStatus.Ok, Body: not null })
+                {
+                    published = Math.Max(published, facts.Policy(i).Value?.MaxAge ?? 0);
+                }
+            }
+
             var longest = Math.Max(sts.MaxAge, published);
             return $"Retire MTA-STS with mode: none, not by deletion: publish this policy at {url} (status 200, Content-Type: text/plain, " +
                 $"the same on every address of mta-sts.{spec.Domain}) and keep it and the _mta-sts record published for at least " +
@@ -41,11 +48,13 @@ internal static class MtaStsFixes
             $"address of mta-sts.{spec.Domain}){hosting}:\n\n{body}";
     }
 
-    public static IEnumerable<string> Preconditions(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings)
+    public static IEnumerable<string> Preconditions(DomainFacts facts, IReadOnlyList<Finding> findings)
     {
+        var spec = facts.Spec;
+        var live = facts.Live;
         var leaving = MxFixes.Removed(findings);
         var sts = spec.MtaSts!;
-        var declared = MtaStsLive.Declared(sts);
+        var declared = facts.DeclaredPolicy;
         if (sts.Mode == MtaStsMode.None)
         {
             yield break;
@@ -63,7 +72,7 @@ internal static class MtaStsFixes
             }
         }
 
-        var livePolicy = MtaStsLive.Read(live).Policy;
+        var livePolicy = facts.MtaSts.Policy;
         var tlsRptLive = live.TlsRptTxt is Found<IReadOnlyList<string>> t && t.Value.Any(TlsRptRecord.IsTlsRpt);
         if (sts.Mode == MtaStsMode.Enforce && livePolicy?.Mode != MtaStsMode.Enforce && !tlsRptLive && live.TlsRptTxt is not Unknown<IReadOnlyList<string>>)
         {
@@ -88,15 +97,16 @@ internal static class MtaStsFixes
         }
     }
 
-    public static IEnumerable<string> TxtStep(DomainSpec spec, LiveDomain live, IReadOnlyList<Finding> findings, MtaStsIds? ids, bool afterPolicy)
+    public static IEnumerable<string> TxtStep(DomainFacts facts, IReadOnlyList<Finding> findings, MtaStsIds? ids, bool afterPolicy)
     {
+        var spec = facts.Spec;
         if (spec.MtaSts is not { } sts)
         {
             yield break;
         }
 
         var id = ids?.ProposedId ?? sts.Id;
-        var liveId = MtaStsLive.Read(live).TxtId;
+        var liveId = facts.MtaSts.TxtId;
         if (!findings.Any(f => f.Check == Checks.MtaStsTxt) && ids?.ProposedId is null && (!afterPolicy || liveId == id))
         {
             yield break;

@@ -13,7 +13,7 @@ public static class MtaStsIdBump
     private const int MaxIdLength = 32;
 
     /// <summary>True when the id is all ASCII digits (a timestamp or counter).</summary>
-    public static bool IsNumeric(string id) => id.Length > 0 && id.All(char.IsAsciiDigit);
+    public static bool IsNumeric(string id) => id.Length > 0 && !id.AsSpan().ContainsAnyExceptInRange('0', '9');
 
     /// <summary>
     /// Orders ids: numerically when both are all digits, else ordinally. Negative when
@@ -23,7 +23,10 @@ public static class MtaStsIdBump
     {
         if (IsNumeric(a) && IsNumeric(b))
         {
-            return BigInteger.Parse(a, CultureInfo.InvariantCulture).CompareTo(BigInteger.Parse(b, CultureInfo.InvariantCulture));
+            // Without leading zeros, the longer number is the larger; of equal length, the digits order them.
+            var x = a.AsSpan().TrimStart('0');
+            var y = b.AsSpan().TrimStart('0');
+            return x.Length != y.Length ? x.Length.CompareTo(y.Length) : Math.Sign(x.SequenceCompareTo(y));
         }
 
         return string.CompareOrdinal(a, b);

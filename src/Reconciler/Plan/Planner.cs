@@ -16,13 +16,15 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(time);
-        var findings = DomainDiff.Compare(spec, live);
+        // Parsed once for every check and fix step of this domain.
+        var facts = new DomainFacts(spec, live);
+        IReadOnlyList<Finding> findings = DomainDiff.Compare(facts);
         MtaStsIds? ids = null;
         if (spec.MtaSts is { } sts)
         {
-            var state = MtaStsLive.Read(live);
+            var state = facts.MtaSts;
             string? proposed = null;
-            if (findings.Any(f => f.Check == Checks.MtaStsId))
+            if (HasIdFinding(findings))
             {
                 proposed = MtaStsIdBump.Propose(time, sts.Id, state.TxtId);
                 findings = findings.Select(f => f.Check == Checks.MtaStsId
@@ -30,10 +32,23 @@ public static class Planner
                     : f).ToList();
             }
 
-            ids = new MtaStsIds(sts.Id, state.TxtId, proposed, MtaStsLive.Declared(sts).Render(), state.PolicyBody);
+            ids = new MtaStsIds(sts.Id, state.TxtId, proposed, facts.DeclaredPolicyText, state.PolicyBody);
         }
 
-        return new DomainPlan(spec.Domain, DomainPlan.StatusOf(findings), findings, ids, FixSteps.For(spec, live, findings, ids));
+        return new DomainPlan(spec.Domain, DomainPlan.StatusOf(findings), findings, ids, FixSteps.For(facts, findings, ids));
+    }
+
+    private static bool HasIdFinding(IReadOnlyList<Finding> findings)
+    {
+        foreach (var f in findings)
+        {
+            if (f.Check == Checks.MtaStsId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The plan of a domain whose file failed validation: status invalid, one finding pointing at the file.</summary>

@@ -42,7 +42,16 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
         var tags = list.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
         var record = new DkimKeyRecord(tags);
         TagList.WarnMiscased(list, ["v", "h", "k", "n", "p", "s", "t"], TagList.Rfc6376TagList, problems);
-        var versionIndex = list.ToList().FindIndex(t => t.Key == "v");
+        var versionIndex = -1;
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i].Key == "v")
+            {
+                versionIndex = i;
+                break;
+            }
+        }
+
         if (versionIndex > 0)
         {
             problems.Add(new(Severity.Error, Rule, "the 'v' tag, when present, must be the first tag"));
@@ -96,6 +105,11 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
     public bool SemanticEquals(DkimKeyRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
         return KeyType == other.KeyType &&
                string.Equals(PublicKey, other.PublicKey, StringComparison.Ordinal) &&
                IsRevoked == other.IsRevoked &&
@@ -150,8 +164,14 @@ public sealed record DkimKeyRecord(IReadOnlyDictionary<string, string> Tags)
             return [];
         }
 
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : null;
+        // Base64 holds at most 3 bytes per 4 characters: one buffer, copied only when padding made it shorter.
+        var buffer = new byte[(base64.Length + 3) / 4 * 3];
+        if (!Convert.TryFromBase64String(base64, buffer, out var written))
+        {
+            return null;
+        }
+
+        return written == buffer.Length ? buffer : buffer[..written];
     }
 
     /// <summary>

@@ -13,6 +13,10 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
     public const string LegacyRule = "RFC 9989";
 
     private static readonly ImmutableArray<string> Policies = ["none", "quarantine", "reject"];
+    private static readonly ImmutableArray<string> Psds = ["y", "n", "u"];
+    private static readonly ImmutableArray<string> YesNo = ["y", "n"];
+    private static readonly ImmutableArray<string> Alignments = ["r", "s"];
+    private static readonly string[] LegacyTags = ["pct", "rf", "ri"];
     private static readonly ImmutableArray<string> CanonicalOrder = ["v", "p", "sp", "np", "psd", "t", "adkim", "aspf", "fo", "pct", "rf", "ri", "rua", "ruf"];
 
     public string? P => Lower("p");
@@ -102,16 +106,16 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
         CheckOneOf(record, "p", Policies, problems);
         CheckOneOf(record, "sp", Policies, problems);
         CheckOneOf(record, "np", Policies, problems);
-        CheckOneOf(record, "psd", ["y", "n", "u"], problems);
-        CheckOneOf(record, "t", ["y", "n"], problems);
-        CheckOneOf(record, "adkim", ["r", "s"], problems);
-        CheckOneOf(record, "aspf", ["r", "s"], problems);
+        CheckOneOf(record, "psd", Psds, problems);
+        CheckOneOf(record, "t", YesNo, problems);
+        CheckOneOf(record, "adkim", Alignments, problems);
+        CheckOneOf(record, "aspf", Alignments, problems);
         if (record.Fo is { } fo && fo.Split(':').Select(TagList.TrimFws).Any(o => o is not ("0" or "1" or "d" or "s")))
         {
             problems.Add(new(Severity.Error, Rule, $"fo '{fo}' must be a ':'-separated list of 0, 1, d, s"));
         }
 
-        foreach (var legacy in new[] { "pct", "rf", "ri" })
+        foreach (var legacy in LegacyTags)
         {
             if (tags.ContainsKey(legacy))
             {
@@ -142,14 +146,19 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
     public bool SemanticEquals(DmarcRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
         return EffectiveP == other.EffectiveP && EffectiveSp == other.EffectiveSp && EffectiveNp == other.EffectiveNp &&
                EffectivePsd == other.EffectivePsd && EffectiveT == other.EffectiveT &&
                EffectiveAdkim == other.EffectiveAdkim && EffectiveAspf == other.EffectiveAspf &&
                FoSet(this).SetEquals(FoSet(other)) && EffectivePct == other.EffectivePct &&
                (Lower("rf") ?? "afrf") == (other.Lower("rf") ?? "afrf") &&
                (Lower("ri") ?? "86400") == (other.Lower("ri") ?? "86400") &&
-               ReportUri.NormalizedSet(Rua).SetEquals(ReportUri.NormalizedSet(other.Rua)) &&
-               ReportUri.NormalizedSet(Ruf).SetEquals(ReportUri.NormalizedSet(other.Ruf));
+               ReportUri.SameSet(Rua, other.Rua) &&
+               ReportUri.SameSet(Ruf, other.Ruf);
     }
 
     private string? Get(string name)

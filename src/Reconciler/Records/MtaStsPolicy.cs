@@ -159,7 +159,7 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, long MaxAge, IReadOnlyList<st
     {
         ArgumentNullException.ThrowIfNull(other);
         return Mode == other.Mode && MaxAge == other.MaxAge &&
-            (Mode == MtaStsMode.None || MxSet(this).SetEquals(MxSet(other)));
+            (Mode == MtaStsMode.None || ReportUri.SameStrings(Mx, other.Mx) || MxSet(this).SetEquals(MxSet(other)));
     }
 
     /// <summary>Case-sensitive, as RFC 8461 §3.2 requires.</summary>

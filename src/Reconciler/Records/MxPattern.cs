@@ -70,13 +70,21 @@ public static class MxPattern
         }
 
         var dot = h.IndexOf('.', StringComparison.Ordinal);
-        return dot > 0 && string.Equals(h[(dot + 1)..], p[2..], StringComparison.Ordinal);
+        return dot > 0 && h.AsSpan(dot + 1).SequenceEqual(p.AsSpan(2));
     }
 
     /// <summary>True when any of <paramref name="patterns"/> matches <paramref name="host"/>.</summary>
     public static bool Covers(IEnumerable<string> patterns, string host)
     {
         ArgumentNullException.ThrowIfNull(patterns);
-        return patterns.Any(p => Matches(p, host));
+        foreach (var p in patterns)
+        {
+            if (Matches(p, host))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -82,4 +82,30 @@ internal static class ReportUri
 
     public static HashSet<string> NormalizedSet(IEnumerable<string> uris) =>
         uris.Select(Normalize).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when both lists hold the same URIs as normalised sets; lists equal as written (the usual case)
+    /// are that without normalising.
+    /// </summary>
+    public static bool SameSet(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        SameStrings(a, b) || NormalizedSet(a).SetEquals(NormalizedSet(b));
+
+    /// <summary>The same strings (ordinal) in the same order.</summary>
+    internal static bool SameStrings(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -113,6 +113,11 @@ public sealed record SpfRecord(IReadOnlyList<SpfTerm> Terms)
     public bool SemanticEquals(SpfRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
         return Terms.Count == other.Terms.Count && Terms.Zip(other.Terms).All(p => TermEquals(p.First, p.Second));
     }
 

@@ -28,7 +28,6 @@ public static class TagList
             return new(null, problems);
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var count = text.AsSpan().Count(';') + 1;
         var i = 0;
         foreach (var range in text.AsSpan().Split(';'))
@@ -71,7 +70,7 @@ public static class TagList
             }
 
             var lower = caseSensitiveNames ? name : name.ToLowerInvariant();
-            if (!seen.Add(lower))
+            if (Get(tags, lower) is not null)
             {
                 problems.Add(new RecordProblem(Severity.Error, rule, $"tag '{lower}' appears more than once; the first is used"));
                 continue;
@@ -110,21 +109,12 @@ public static class TagList
         return true;
     }
 
-    private static bool IsValChar(char c) => c is >= '!' and <= '~' && c != ';';
+    /// <summary>Printable ASCII except ';' (RFC 6376 §3.2 valchar), and folding white space.</summary>
+    private static readonly System.Buffers.SearchValues<char> ValueChars = System.Buffers.SearchValues.Create(
+        Fws + "!\"#$%&'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>Where the first character of a tag value is that is neither printable ASCII (but ';') nor folding white space, or -1.</summary>
-    private static int FirstInvalid(ReadOnlySpan<char> value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (!IsValChar(value[i]) && !Fws.Contains(value[i], StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    private static int FirstInvalid(ReadOnlySpan<char> value) => value.IndexOfAnyExcept(ValueChars);
 
     /// <summary>The value of <paramref name="name"/> (lower-case), or null.</summary>
     internal static string? Get(IReadOnlyList<KeyValuePair<string, string>> tags, string name)

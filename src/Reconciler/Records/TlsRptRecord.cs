@@ -75,6 +75,6 @@ public sealed record TlsRptRecord(IReadOnlyList<string> Rua)
     public bool SemanticEquals(TlsRptRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return ReportUri.NormalizedSet(Rua).SetEquals(ReportUri.NormalizedSet(other.Rua));
+        return ReportUri.SameSet(Rua, other.Rua);
     }
 }

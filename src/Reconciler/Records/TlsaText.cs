@@ -8,20 +8,26 @@ public static class TlsaText
     public const string Rule = "RFC 6698 §2.1";
     public const string DaneSmtpRule = "RFC 7672 §3.1.3";
 
+    private static readonly char[] Separators = [' ', '\t', '\r', '\n'];
+    private static readonly string[] Usages = ["PKIX-TA", "PKIX-EE", "DANE-TA", "DANE-EE"];
+    private static readonly string[] Selectors = ["CERT", "SPKI"];
+    private static readonly string[] MatchingTypes = ["FULL", "SHA2-256", "SHA2-512"];
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     public static ParseResult<TlsaRecord> Parse(string text)
     {
         var problems = new List<RecordProblem>();
-        var parts = (text ?? "").Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var parts = (text ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length < 4)
         {
             return ParseResult<TlsaRecord>.Failure(Rule, "expected 'usage selector matching-type data', e.g. '3 1 1 <sha-256 hex>'");
         }
 
-        var usage = Field(parts[0], "usage", 3, ["PKIX-TA", "PKIX-EE", "DANE-TA", "DANE-EE"], "RFC 6698 §2.1.1", problems);
-        var selector = Field(parts[1], "selector", 1, ["CERT", "SPKI"], "RFC 6698 §2.1.2", problems);
-        var matching = Field(parts[2], "matching type", 2, ["FULL", "SHA2-256", "SHA2-512"], "RFC 6698 §2.1.3", problems);
-        var hex = string.Concat(parts[3..]).ToLowerInvariant();
-        if (hex.Length == 0 || hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+        var usage = Field(parts[0], "usage", 3, Usages, "RFC 6698 §2.1.1", problems);
+        var selector = Field(parts[1], "selector", 1, Selectors, "RFC 6698 §2.1.2", problems);
+        var matching = Field(parts[2], "matching type", 2, MatchingTypes, "RFC 6698 §2.1.3", problems);
+        var hex = (parts.Length == 4 ? parts[3] : string.Concat(parts[3..])).ToLowerInvariant();
+        if (hex.Length == 0 || hex.Length % 2 != 0 || hex.AsSpan().ContainsAnyExcept(HexDigits))
         {
             problems.Add(new(Severity.Error, "RFC 6698 §2.2", "the certificate association data must be an even number of hex digits"));
         }
@@ -50,7 +56,7 @@ public static class TlsaText
 
     private static byte? Field(string text, string name, int max, string[] mnemonics, string rule, List<RecordProblem> problems)
     {
-        if (text.Length <= 3 && text.All(char.IsAsciiDigit) && int.Parse(text, CultureInfo.InvariantCulture) is var n && n <= max)
+        if (text.Length <= 3 && !text.AsSpan().ContainsAnyExceptInRange('0', '9') && int.Parse(text, CultureInfo.InvariantCulture) is var n && n <= max)
         {
             return (byte)n;
         }

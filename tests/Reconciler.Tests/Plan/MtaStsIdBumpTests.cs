@@ -38,6 +38,18 @@ public sealed class MtaStsIdBumpTests
         Assert.True(MtaStsIdBump.Compare("v2", "20261128204200") > 0);
     }
 
+    [Theory]
+    [InlineData("007", "7", 0)]
+    [InlineData("0", "000", 0)]
+    [InlineData("20260101000000", "20260101000001", -1)]
+    [InlineData("99999999999999999999999999999999", "99999999999999999999999999999998", 1)]
+    [InlineData("100000000000000000000", "99999999999999999999", 1)]
+    public void Numeric_ids_of_any_length_compare_as_numbers(string a, string b, int expected)
+    {
+        Assert.Equal(expected, MtaStsIdBump.Compare(a, b));
+        Assert.Equal(-expected, MtaStsIdBump.Compare(b, a));
+    }
+
     [Fact]
     public void A_non_numeric_id_above_the_clock_gets_a_valid_successor()
     {
