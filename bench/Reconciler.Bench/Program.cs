@@ -55,6 +55,10 @@ public static class Program
                 return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), ct);
             case "fetchonly" when args.Length == 5:
                 return await FetchOnly.RunAsync(args[1], Int(args[2]), args[3], Int(args[4]), ct);
+            case "loaddump" when args.Length == 2:
+                return LoadDump.Run(args[1]);
+            case "loadstages" when args.Length == 2:
+                return LoadStages.Run(args[1]);
             case "loadonly" when args.Length == 3:
                 return LoadOnly.Run(args[1], Int(args[2]));
             case "dnsonly" when args.Length == 4:
