@@ -19,6 +19,9 @@ internal static class YamlTreeReader
     public const int MaxDepth = 32;
     public const int MaxEntries = 1000;
 
+    /// <summary>A map with this many keys gets an index for the duplicate check; a shorter one is searched in place.</summary>
+    private const int IndexedFrom = 16;
+
     public static YamlNode? Read(string file, byte[] content, DiagnosticBag diagnostics)
     {
         if (content.Length > MaxBytes)
@@ -27,12 +30,25 @@ internal static class YamlTreeReader
             return null;
         }
 
-        if (!TryDecode(file, content, diagnostics, out var text))
+        if (!TryDecode(file, content, diagnostics, out var chars, out var length))
         {
             return null;
         }
 
-        var parser = new Parser(new StringReader(text));
+        // The decoded text stays in a pooled buffer: the parser copies what it keeps (scalar values) into strings.
+        try
+        {
+            using var reader = new CharBufferReader(chars, length);
+            return Parse(file, new Parser(reader), diagnostics);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static YamlNode? Parse(string file, Parser parser, DiagnosticBag diagnostics)
+    {
         try
         {
             return ReadStream(file, parser, diagnostics);
@@ -56,7 +72,8 @@ internal static class YamlTreeReader
         }
     }
 
-    private static bool TryDecode(string file, byte[] content, DiagnosticBag diagnostics, out string text)
+    /// <summary>Decodes strict UTF-8 (a leading BOM skipped) into a buffer rented from the shared pool; the caller returns it.</summary>
+    private static bool TryDecode(string file, byte[] content, DiagnosticBag diagnostics, out char[] chars, out int length)
     {
         ReadOnlySpan<byte> bytes = content;
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
@@ -64,20 +81,20 @@ internal static class YamlTreeReader
             bytes = bytes[3..];
         }
 
-        var chars = new char[bytes.Length];
-        var status = Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false);
+        chars = ArrayPool<char>.Shared.Rent(Math.Max(1, bytes.Length));
+        var status = Utf8.ToUtf16(bytes, chars, out var read, out length, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
+            ArrayPool<char>.Shared.Return(chars);
+            chars = [];
             var before = bytes[..read];
             var line = before.Count((byte)'\n') + 1;
             var lastNewline = before.LastIndexOf((byte)'\n');
             var column = Encoding.UTF8.GetCharCount(before[(lastNewline + 1)..]) + 1;
             diagnostics.Error(file, line, column, $"the file is not valid UTF-8 (bad byte 0x{bytes[read]:X2} at offset {read}); save it as UTF-8");
-            text = "";
             return false;
         }
 
-        text = new string(chars, 0, written);
         return true;
     }
 
@@ -154,7 +171,7 @@ internal static class YamlTreeReader
     private static YamlMapping ReadMapping(string file, Parser parser, DiagnosticBag diagnostics, int depth, ParsingEvent start)
     {
         var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
-        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+        Dictionary<string, YamlScalar>? seen = null; // built only for a long map; a short one is searched in place
         while (!parser.TryConsume<MappingEnd>(out _))
         {
             var keyNode = ReadNode(file, parser, diagnostics, depth + 1);
@@ -170,18 +187,46 @@ internal static class YamlTreeReader
                 continue;
             }
 
-            if (seen.TryGetValue(key.Value, out var first))
+            if (FindKey(entries, ref seen, key.Value) is { } first)
             {
                 diagnostics.Error(key, $"duplicate key '{key.Value}' (first at {first.Line}:{first.Column}); each key may appear once");
                 continue;
             }
 
-            seen.Add(key.Value, key);
             entries.Add(new(key, value));
+            seen?.Add(key.Value, key);
             CheckEntries(file, entries.Count, start);
         }
 
         return new YamlMapping(file, ToInt(start.Start.Line), ToInt(start.Start.Column), entries);
+    }
+
+    /// <summary>The key already in <paramref name="entries"/> written as <paramref name="key"/>, if any.</summary>
+    private static YamlScalar? FindKey(List<KeyValuePair<YamlScalar, YamlNode>> entries, ref Dictionary<string, YamlScalar>? index, string key)
+    {
+        if (index is null && entries.Count >= IndexedFrom)
+        {
+            index = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                index.Add(entry.Key.Value, entry.Key);
+            }
+        }
+
+        if (index is not null)
+        {
+            return index.GetValueOrDefault(key);
+        }
+
+        foreach (var entry in entries)
+        {
+            if (string.Equals(entry.Key.Value, key, StringComparison.Ordinal))
+            {
+                return entry.Key;
+            }
+        }
+
+        return null;
     }
 
     private static int ToInt(long value) => value > int.MaxValue ? int.MaxValue : (int)value;
