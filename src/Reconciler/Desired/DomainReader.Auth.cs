@@ -270,7 +270,7 @@ internal sealed partial class DomainReader
         return true;
     }
 
-    private static string JoinTrimmed(IReadOnlyList<YamlScalar> items)
+    private static string JoinTrimmed(List<YamlScalar> items)
     {
         if (items.Count == 1)
         {

@@ -76,7 +76,7 @@ internal sealed partial class DomainReader(DiagnosticBag bag, bool partial)
             return null;
         }
 
-        if (list.Items.Count == 0)
+        if (list.Items.Length == 0)
         {
             bag.Error(list, "mx is empty; list at least one { preference, host } entry, or remove mx to leave it unmanaged");
         }

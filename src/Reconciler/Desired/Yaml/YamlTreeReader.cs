@@ -19,9 +19,6 @@ internal static class YamlTreeReader
     public const int MaxDepth = 32;
     public const int MaxEntries = 1000;
 
-    /// <summary>A map with this many keys gets an index for the duplicate check; a shorter one is searched in place.</summary>
-    private const int IndexedFrom = 16;
-
     public static YamlNode? Read(string file, byte[] content, DiagnosticBag diagnostics)
     {
         if (content.Length > MaxBytes)
@@ -51,14 +48,14 @@ internal static class YamlTreeReader
     {
         try
         {
-            return ReadStream(file, parser, diagnostics);
+            return new YamlTreeBuilder(file, parser, diagnostics).ReadStream();
         }
         catch (YamlException e)
         {
-            diagnostics.Error(file, ToInt(e.Start.Line), ToInt(e.Start.Column), $"malformed YAML: {StripMark(e.Message)}");
+            diagnostics.Error(file, YamlTreeBuilder.ToInt(e.Start.Line), YamlTreeBuilder.ToInt(e.Start.Column), $"malformed YAML: {StripMark(e.Message)}");
             return null;
         }
-        catch (LimitException e)
+        catch (YamlTreeBuilder.LimitException e)
         {
             diagnostics.Add(e.Node);
             return null;
@@ -67,7 +64,7 @@ internal static class YamlTreeReader
         {
             // YamlDotNet's scanner throws this (not YamlException) on some malformed flow collections.
             var at = parser.Current?.End ?? Mark.Empty;
-            diagnostics.Error(file, Math.Max(1, ToInt(at.Line)), Math.Max(1, ToInt(at.Column)), "malformed YAML: a flow collection ('[ ... ]' or '{ ... }') starting near here is not closed or is badly formed");
+            diagnostics.Error(file, Math.Max(1, YamlTreeBuilder.ToInt(at.Line)), Math.Max(1, YamlTreeBuilder.ToInt(at.Column)), "malformed YAML: a flow collection ('[ ... ]' or '{ ... }') starting near here is not closed or is badly formed");
             return null;
         }
     }
@@ -98,157 +95,10 @@ internal static class YamlTreeReader
         return true;
     }
 
-    private static YamlNode? ReadStream(string file, Parser parser, DiagnosticBag diagnostics)
-    {
-        parser.Consume<StreamStart>();
-        if (parser.TryConsume<StreamEnd>(out _))
-        {
-            diagnostics.Error(file, 0, 0, "the file is empty; a map of settings is expected");
-            return null;
-        }
-
-        parser.Consume<DocumentStart>();
-        var root = ReadNode(file, parser, diagnostics, 1);
-        parser.Consume<DocumentEnd>();
-        if (parser.Accept<DocumentStart>(out var second))
-        {
-            diagnostics.Error(file, ToInt(second.Start.Line), ToInt(second.Start.Column),
-                "a second YAML document starts here; a config file holds exactly one document (remove the '---' separator)");
-            return null;
-        }
-
-        if (root is YamlScalar { IsNull: true })
-        {
-            diagnostics.Error(file, 0, 0, "the file is empty; a map of settings is expected");
-            return null;
-        }
-
-        return root;
-    }
-
-    private static YamlNode? ReadNode(string file, Parser parser, DiagnosticBag diagnostics, int depth)
-    {
-        if (parser.Current is AnchorAlias alias)
-        {
-            parser.MoveNext();
-            diagnostics.Error(file, ToInt(alias.Start.Line), ToInt(alias.Start.Column),
-                $"alias '*{alias.Value}' is not allowed; write the value out (anchors and aliases are refused)");
-            return null;
-        }
-
-        if (parser.TryConsume<Scalar>(out var scalar))
-        {
-            var plain = scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty;
-            return new YamlScalar(file, ToInt(scalar.Start.Line), ToInt(scalar.Start.Column), scalar.Value, plain);
-        }
-
-        var start = parser.Current!;
-        if (depth > MaxDepth)
-        {
-            throw new LimitException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
-                $"nesting is deeper than {MaxDepth} levels; config files are at most a few levels deep"));
-        }
-
-        if (parser.TryConsume<SequenceStart>(out _))
-        {
-            var items = new List<YamlNode>();
-            while (!parser.TryConsume<SequenceEnd>(out _))
-            {
-                if (ReadNode(file, parser, diagnostics, depth + 1) is { } item)
-                {
-                    items.Add(item);
-                    CheckEntries(file, items.Count, start);
-                }
-            }
-
-            return new YamlSequence(file, ToInt(start.Start.Line), ToInt(start.Start.Column), items);
-        }
-
-        parser.Consume<MappingStart>();
-        return ReadMapping(file, parser, diagnostics, depth, start);
-    }
-
-    private static YamlMapping ReadMapping(string file, Parser parser, DiagnosticBag diagnostics, int depth, ParsingEvent start)
-    {
-        var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
-        Dictionary<string, YamlScalar>? seen = null; // built only for a long map; a short one is searched in place
-        while (!parser.TryConsume<MappingEnd>(out _))
-        {
-            var keyNode = ReadNode(file, parser, diagnostics, depth + 1);
-            var value = ReadNode(file, parser, diagnostics, depth + 1);
-            if (keyNode is null || value is null)
-            {
-                continue;
-            }
-
-            if (keyNode is not YamlScalar key)
-            {
-                diagnostics.Error(keyNode, $"a key must be a plain name, not {keyNode.Kind}");
-                continue;
-            }
-
-            if (FindKey(entries, ref seen, key.Value) is { } first)
-            {
-                diagnostics.Error(key, $"duplicate key '{key.Value}' (first at {first.Line}:{first.Column}); each key may appear once");
-                continue;
-            }
-
-            entries.Add(new(key, value));
-            seen?.Add(key.Value, key);
-            CheckEntries(file, entries.Count, start);
-        }
-
-        return new YamlMapping(file, ToInt(start.Start.Line), ToInt(start.Start.Column), entries);
-    }
-
-    /// <summary>The key already in <paramref name="entries"/> written as <paramref name="key"/>, if any.</summary>
-    private static YamlScalar? FindKey(List<KeyValuePair<YamlScalar, YamlNode>> entries, ref Dictionary<string, YamlScalar>? index, string key)
-    {
-        if (index is null && entries.Count >= IndexedFrom)
-        {
-            index = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
-            foreach (var entry in entries)
-            {
-                index.Add(entry.Key.Value, entry.Key);
-            }
-        }
-
-        if (index is not null)
-        {
-            return index.GetValueOrDefault(key);
-        }
-
-        foreach (var entry in entries)
-        {
-            if (string.Equals(entry.Key.Value, key, StringComparison.Ordinal))
-            {
-                return entry.Key;
-            }
-        }
-
-        return null;
-    }
-
-    private static int ToInt(long value) => value > int.MaxValue ? int.MaxValue : (int)value;
-
     private static string StripMark(string message)
     {
         // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position is already in the diagnostic.
         var index = message.IndexOf("): ", StringComparison.Ordinal);
         return message.StartsWith("(Line", StringComparison.Ordinal) && index >= 0 ? message[(index + 3)..] : message;
-    }
-
-    private static void CheckEntries(string file, int count, ParsingEvent start)
-    {
-        if (count > MaxEntries)
-        {
-            throw new LimitException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
-                $"this list or map has more than {MaxEntries} entries; a config file needs far fewer"));
-        }
-    }
-
-    private sealed class LimitException(Diagnostic node) : Exception(node.Message)
-    {
-        public Diagnostic Node { get; } = node;
     }
 }

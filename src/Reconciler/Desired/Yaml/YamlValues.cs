@@ -79,14 +79,14 @@ internal static class YamlValues
     }
 
     /// <summary>A list of single values (strings); non-scalar items are reported and skipped.</summary>
-    public static IReadOnlyList<YamlScalar>? Strings(YamlNode node, string what, DiagnosticBag bag)
+    public static List<YamlScalar>? Strings(YamlNode node, string what, DiagnosticBag bag)
     {
         if (List(node, what, bag) is not { } list)
         {
             return null;
         }
 
-        var result = new List<YamlScalar>(list.Items.Count);
+        var result = new List<YamlScalar>(list.Items.Length);
         foreach (var item in list.Items)
         {
             if (item is YamlScalar { IsNull: false } scalar)
