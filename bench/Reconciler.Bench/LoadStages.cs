@@ -14,6 +14,81 @@ public static class LoadStages
             .Select(p => new DesiredFile("domains/" + Path.GetFileName(p), File.ReadAllBytes(p))).ToList();
         var cfgBag = new DiagnosticBag();
         var cfg = ConfigReader.Read(new DesiredFile("reconciler.yaml", File.ReadAllBytes(Path.Combine(repo, "reconciler.yaml"))), cfgBag);
+        if (Environment.GetEnvironmentVariable("ALLOC_PHASE") == "records")
+        {
+            var specs = DesiredStateLoader.Load(repo).Domains;
+            for (var round = 0; round < 3; round++)
+            {
+                long dkimA = 0, dmarcA = 0, spfA = 0, tlsaA = 0, hostA = 0, otherA = 0;
+                var sw = Stopwatch.StartNew();
+                long dkimT = 0, dmarcT = 0, spfT = 0, tlsaT = 0, hostT = 0, otherT = 0;
+                void Measure(ref long a, ref long t, Action action)
+                {
+                    var a0 = GC.GetAllocatedBytesForCurrentThread();
+                    var t0 = sw.ElapsedTicks;
+                    action();
+                    a += GC.GetAllocatedBytesForCurrentThread() - a0;
+                    t += sw.ElapsedTicks - t0;
+                }
+
+                foreach (var spec in specs)
+                {
+                    foreach (var dkim in spec.Dkim?.Values ?? [])
+                    {
+                        if (dkim.Key is { } key)
+                        {
+                            Measure(ref dkimA, ref dkimT, () => DkimKeyRecord.Parse(key));
+                        }
+                        else if (dkim.Cname is { } cname)
+                        {
+                            Measure(ref hostA, ref hostT, () => DnsName.TryNormalizeHost(cname, out _, out _, true));
+                        }
+                    }
+
+                    if (spec.Dmarc is { } dmarc)
+                    {
+                        Measure(ref dmarcA, ref dmarcT, () => DmarcRecord.Parse(dmarc.ToRecordText()));
+                    }
+
+                    if (spec.Spf is { } spf)
+                    {
+                        Measure(ref spfA, ref spfT, () => SpfRecord.Parse(spf));
+                    }
+
+                    foreach (var (host, records) in spec.Dane ?? new Dictionary<string, IReadOnlyList<string>>())
+                    {
+                        Measure(ref hostA, ref hostT, () => DnsName.TryNormalizeHost(host, out _, out _));
+                        foreach (var r in records)
+                        {
+                            Measure(ref tlsaA, ref tlsaT, () => TlsaText.Render(TlsaText.Parse(r).Value!));
+                        }
+                    }
+
+                    foreach (var mx in spec.Mx ?? [])
+                    {
+                        Measure(ref hostA, ref hostT, () => DnsName.TryNormalizeHost(mx.Host, out _, out _));
+                    }
+
+                    Measure(ref hostA, ref hostT, () => DnsName.TryNormalizeHost(spec.Domain, out _, out _));
+                    foreach (var p in spec.MtaSts?.MxPatterns ?? [])
+                    {
+                        Measure(ref otherA, ref otherT, () => MxPattern.TryNormalize(p, out _, out _));
+                    }
+
+                    foreach (var rua in spec.TlsRpt?.Rua ?? [])
+                    {
+                        Measure(ref otherA, ref otherT, () => TlsRptRecord.IsValidRua(rua, out _));
+                    }
+                }
+
+                double Ms2(long t) => t * 1000.0 / Stopwatch.Frequency;
+                double Mb2(long a) => a / (1024.0 * 1024.0);
+                Console.WriteLine($"dkim {Ms2(dkimT):F0} ms {Mb2(dkimA):F1} MB | dmarc {Ms2(dmarcT):F0} ms {Mb2(dmarcA):F1} MB | spf {Ms2(spfT):F0} ms {Mb2(spfA):F1} MB | tlsa {Ms2(tlsaT):F0} ms {Mb2(tlsaA):F1} MB | hosts {Ms2(hostT):F0} ms {Mb2(hostA):F1} MB | other {Ms2(otherT):F0} ms {Mb2(otherA):F1} MB");
+            }
+
+            return 0;
+        }
+
         if (Environment.GetEnvironmentVariable("ALLOC_SAMPLE") == "1")
         {
             var sampleBag = new DiagnosticBag();
