@@ -20,6 +20,8 @@ public static class Program
                reconciler-bench dnsonly REPO DNS INFLIGHT           the DNS transport alone (DNS_TCP=1 for TCP)
                reconciler-bench fetchonly TARGETS PORT CA CONCURRENCY   the policy fetcher alone
                reconciler-bench loadonly REPO TIMES                 the desired-state loader alone
+               reconciler-bench loadstages REPO                     the loader's stages one by one (ALLOC_SAMPLE=1 ALLOC_PHASE=events|tree|domain|records)
+               reconciler-bench loaddump REPO                       everything a load produced, to compare loader versions
                reconciler-bench serve | floor-https | warm ...      child processes of run
         """;
 
