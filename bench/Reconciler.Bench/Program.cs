@@ -21,6 +21,8 @@ public static class Program
                reconciler-bench fetchonly TARGETS PORT CA CONCURRENCY   the policy fetcher alone
                reconciler-bench loadonly REPO TIMES                 the desired-state loader alone
                reconciler-bench planonly REPO DNS PORT CA FILE TIMES  planning alone, from observations saved in FILE
+               reconciler-bench loadstages REPO                     the loader's stages one by one (ALLOC_SAMPLE=1 ALLOC_PHASE=events|tree|domain|records)
+               reconciler-bench loaddump REPO                       everything a load produced, to compare loader versions
                reconciler-bench serve | floor-https | warm ...      child processes of run
         """;
 
@@ -56,6 +58,10 @@ public static class Program
                 return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), ct);
             case "fetchonly" when args.Length == 5:
                 return await FetchOnly.RunAsync(args[1], Int(args[2]), args[3], Int(args[4]), ct);
+            case "loaddump" when args.Length == 2:
+                return LoadDump.Run(args[1]);
+            case "loadstages" when args.Length == 2:
+                return LoadStages.Run(args[1]);
             case "loadonly" when args.Length == 3:
                 return LoadOnly.Run(args[1], Int(args[2]));
             case "planonly" when args.Length == 7:

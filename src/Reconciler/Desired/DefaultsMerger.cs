@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Reconciler.Desired.Yaml;
 
 namespace Reconciler.Desired;
@@ -19,19 +20,53 @@ internal static class DefaultsMerger
             return domain;
         }
 
-        var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
+        var added = 0;
+        foreach (var entry in defaults.Entries)
+        {
+            added += Inherited(entry, domain) ? 1 : 0;
+        }
+
+        var entries = ImmutableArray.CreateBuilder<KeyValuePair<YamlScalar, YamlNode>>(domain.Entries.Length + added);
         foreach (var (key, value) in domain.Entries)
         {
-            var fallback = defaults.Get(key.Value);
-            entries.Add(new(key, KeyMergedSections.Contains(key.Value) && value is YamlMapping own && fallback is YamlMapping shared
+            entries.Add(new(key, YamlValues.IsOneOf(key.Value, KeyMergedSections) && value is YamlMapping own && defaults.Get(key.Value) is YamlMapping shared
                 ? MergeKeys(own, shared)
                 : value));
         }
 
-        entries.AddRange(defaults.Entries.Where(e => DomainReader.SectionKeys.Contains(e.Key.Value) && domain.Get(e.Key.Value) is null));
-        return domain with { Entries = entries };
+        foreach (var entry in defaults.Entries)
+        {
+            if (Inherited(entry, domain))
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return domain with { Entries = entries.MoveToImmutable() };
     }
 
-    private static YamlMapping MergeKeys(YamlMapping own, YamlMapping shared) =>
-        own with { Entries = [.. own.Entries, .. shared.Entries.Where(e => own.Get(e.Key.Value) is null)] };
+    /// <summary>Whether a section of the defaults applies to the domain: one the domain file does not declare.</summary>
+    private static bool Inherited(KeyValuePair<YamlScalar, YamlNode> entry, YamlMapping domain) =>
+        YamlValues.IsOneOf(entry.Key.Value, DomainReader.SectionKeys) && domain.Get(entry.Key.Value) is null;
+
+    private static YamlMapping MergeKeys(YamlMapping own, YamlMapping shared)
+    {
+        var added = 0;
+        foreach (var entry in shared.Entries)
+        {
+            added += own.Get(entry.Key.Value) is null ? 1 : 0;
+        }
+
+        var entries = ImmutableArray.CreateBuilder<KeyValuePair<YamlScalar, YamlNode>>(own.Entries.Length + added);
+        entries.AddRange(own.Entries);
+        foreach (var entry in shared.Entries)
+        {
+            if (own.Get(entry.Key.Value) is null)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return own with { Entries = entries.MoveToImmutable() };
+    }
 }

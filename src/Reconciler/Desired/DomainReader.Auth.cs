@@ -7,7 +7,10 @@ namespace Reconciler.Desired;
 internal sealed partial class DomainReader
 {
     private static readonly string[] DmarcKeys = ["p", "sp", "np", "psd", "t", "adkim", "aspf", "fo", "rua", "ruf", "pct", "rf", "ri"];
+    private static readonly string[] DmarcWhat = [.. DmarcKeys.Select(k => $"dmarc {k}")];
     private static readonly string[] DkimKeys = ["cname", "key", "absent"];
+    private static readonly System.Buffers.SearchValues<char> SelectorCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     private string? ReadSpf(YamlNode node)
     {
@@ -37,14 +40,21 @@ internal sealed partial class DomainReader
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         var ok = true;
-        foreach (var (key, value) in map.Entries.Where(e => DmarcKeys.Contains(e.Key.Value)))
+        foreach (var (key, value) in map.Entries)
         {
-            var tag = key.Value;
+            var known = Array.IndexOf(DmarcKeys, key.Value);
+            if (known < 0)
+            {
+                continue;
+            }
+
+            var tag = DmarcKeys[known];
+            var what = DmarcWhat[known];
             string? text;
             if (tag is "rua" or "ruf")
             {
-                var items = YamlValues.Strings(value, $"dmarc {tag}", bag);
-                text = items is null ? null : string.Join(",", items.Select(i => i.Value.Trim()));
+                var items = YamlValues.Strings(value, what, bag);
+                text = items is null ? null : JoinTrimmed(items);
                 if (items is { Count: 0 })
                 {
                     bag.Error(value, $"dmarc {tag} is empty; list at least one mailto: URI, or remove it");
@@ -53,10 +63,10 @@ internal sealed partial class DomainReader
             }
             else
             {
-                text = YamlValues.String(value, $"dmarc {tag}", bag)?.Trim();
+                text = YamlValues.String(value, what, bag)?.Trim();
             }
 
-            if (text is not null && (text.Contains(';') || text.Any(char.IsControl)))
+            if (text is not null && (text.Contains(';') || HasControl(text)))
             {
                 bag.Error(value, $"dmarc {tag} contains ';' or a control character; write one value per tag, without separators");
                 text = null;
@@ -129,15 +139,26 @@ internal sealed partial class DomainReader
             return null;
         }
 
-        var given = DkimKeys.Where(k => map.Get(k) is not null).ToList();
-        if (given.Count != 1)
+        string? only = null;
+        var count = 0;
+        foreach (var name in DkimKeys)
         {
-            bag.Error(map, $"{what} must have exactly one of cname, key, absent: true; found {(given.Count == 0 ? "none" : string.Join(", ", given))}");
+            if (map.Get(name) is not null)
+            {
+                only = name;
+                count++;
+            }
+        }
+
+        if (count != 1)
+        {
+            var given = count == 0 ? "none" : string.Join(", ", DkimKeys.Where(k => map.Get(k) is not null));
+            bag.Error(map, $"{what} must have exactly one of cname, key, absent: true; found {given}");
             return null;
         }
 
-        var valueNode = map.Get(given[0])!;
-        switch (given[0])
+        var valueNode = map.Get(only!)!;
+        switch (only)
         {
             case "cname":
                 return Host(valueNode, $"{what} cname", allowUnderscore: true) is { } target ? new DkimSpec(target, null, false) : null;
@@ -192,7 +213,7 @@ internal sealed partial class DomainReader
                 continue;
             }
 
-            if (!partial && mx is not null && mx.All(m => m.Record.Host != host))
+            if (!partial && mx is not null && NodeOf(mx, host) is null)
             {
                 bag.Warning(key, $"dane host '{host}' is not one of the mx hosts of {domain}; TLSA records are only used for MX hosts (RFC 7672 §2.2)");
             }
@@ -201,7 +222,11 @@ internal sealed partial class DomainReader
             foreach (var item in items)
             {
                 var parsed = TlsaText.Parse(item.Value);
-                Report(item, $"dane record for '{host}'", parsed.Problems);
+                if (parsed.Problems.Count > 0)
+                {
+                    Report(item, $"dane record for '{host}'", parsed.Problems);
+                }
+
                 if (parsed.Ok)
                 {
                     records.Add(TlsaText.Render(parsed.Value!));
@@ -224,8 +249,53 @@ internal sealed partial class DomainReader
         return ok ? result : null;
     }
 
-    private static bool IsSelector(string selector) =>
-        selector.Length is > 0 and <= 253 && selector.Split('.').All(label =>
-            label.Length is > 0 and <= 63 && !label.StartsWith('-') && !label.EndsWith('-')
-            && label.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'));
+    /// <summary>Dot-separated labels of 1-63 of a-z, 0-9 and '-', none starting or ending with '-'; 253 characters at most.</summary>
+    private static bool IsSelector(string selector)
+    {
+        if (selector.Length is 0 or > 253)
+        {
+            return false;
+        }
+
+        foreach (var range in selector.AsSpan().Split('.'))
+        {
+            var label = selector.AsSpan(range);
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-'
+                || label.ContainsAnyExcept(SelectorCharacters))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string JoinTrimmed(List<YamlScalar> items)
+    {
+        if (items.Count == 1)
+        {
+            return items[0].Value.Trim();
+        }
+
+        var parts = new string[items.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = items[i].Value.Trim();
+        }
+
+        return string.Join(",", parts);
+    }
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -61,7 +61,7 @@ internal sealed partial class DomainReader
         IReadOnlyList<string>? patterns, List<(MxRecord Record, YamlNode Node)>? mx)
     {
         var declared = patterns is not null;
-        var effective = patterns ?? mx?.Select(m => m.Record.Host).ToList();
+        var effective = patterns ?? (mx is null ? null : Hosts(mx));
         if (effective is null)
         {
             if (mode != MtaStsMode.None)
@@ -75,8 +75,13 @@ internal sealed partial class DomainReader
 
         if (declared && mx is not null && mode != MtaStsMode.None)
         {
-            foreach (var (record, hostNode) in mx.Where(m => !MxPattern.Covers(effective, m.Record.Host)))
+            foreach (var (record, hostNode) in mx)
             {
+                if (MxPattern.Covers(effective, record.Host))
+                {
+                    continue;
+                }
+
                 var message = $"mx host '{record.Host}' is not covered by the mta_sts mx patterns ({string.Join(", ", effective)}); "
                     + "senders enforcing the policy will refuse to deliver to it (RFC 8461 §4.1)";
                 if (mode == MtaStsMode.Enforce)
@@ -91,6 +96,17 @@ internal sealed partial class DomainReader
         }
 
         return new MtaStsSpec(mode, maxAge, effective, declared, id);
+    }
+
+    private static List<string> Hosts(List<(MxRecord Record, YamlNode Node)> mx)
+    {
+        var hosts = new List<string>(mx.Count);
+        foreach (var (record, _) in mx)
+        {
+            hosts.Add(record.Host);
+        }
+
+        return hosts;
     }
 
     private string? ReadId(YamlNode node)

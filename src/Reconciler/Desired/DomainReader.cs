@@ -66,7 +66,7 @@ internal sealed partial class DomainReader(DiagnosticBag bag, bool partial)
         var dmarc = map.Get("dmarc") is { } dmarcNode ? ReadDmarc(dmarcNode) : null;
         var dkim = map.Get("dkim") is { } dkimNode ? ReadDkim(dkimNode) : null;
         var dane = map.Get("dane") is { } daneNode ? ReadDane(daneNode, domain, mx) : null;
-        return new DomainSpec(domain, "", mx?.Select(m => m.Record).ToList(), mtaSts, tlsRpt, spf, dmarc, dkim, dane);
+        return new DomainSpec(domain, "", mx is null ? null : Records(mx), mtaSts, tlsRpt, spf, dmarc, dkim, dane);
     }
 
     private List<(MxRecord Record, YamlNode Node)>? ReadMx(YamlNode node)
@@ -76,7 +76,7 @@ internal sealed partial class DomainReader(DiagnosticBag bag, bool partial)
             return null;
         }
 
-        if (list.Items.Count == 0)
+        if (list.Items.Length == 0)
         {
             bag.Error(list, "mx is empty; list at least one { preference, host } entry, or remove mx to leave it unmanaged");
         }
@@ -98,10 +98,9 @@ internal sealed partial class DomainReader(DiagnosticBag bag, bool partial)
                 continue;
             }
 
-            var first = result.FirstOrDefault(r => r.Item1.Host == host);
-            if (first.Item2 is not null)
+            if (NodeOf(result, host) is { } first)
             {
-                bag.Error(entry.Get("host")!, $"mx host '{host}' is listed twice (first at {first.Item2.Line}:{first.Item2.Column}); each host may appear once");
+                bag.Error(entry.Get("host")!, $"mx host '{host}' is listed twice (first at {first.Line}:{first.Column}); each host may appear once");
                 continue;
             }
 
@@ -144,7 +143,43 @@ internal sealed partial class DomainReader(DiagnosticBag bag, bool partial)
             }
         }
 
-        return ok ? new TlsRptSpec(items.Select(i => i.Value).ToList()) : null;
+        if (!ok)
+        {
+            return null;
+        }
+
+        var rua = new List<string>(items.Count);
+        foreach (var item in items)
+        {
+            rua.Add(item.Value);
+        }
+
+        return new TlsRptSpec(rua);
+    }
+
+    private static List<MxRecord> Records(List<(MxRecord Record, YamlNode Node)> mx)
+    {
+        var records = new List<MxRecord>(mx.Count);
+        foreach (var (record, _) in mx)
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    /// <summary>Where the mx entry for <paramref name="host"/> was written, or null when there is none.</summary>
+    private static YamlNode? NodeOf(List<(MxRecord Record, YamlNode Node)> mx, string host)
+    {
+        foreach (var (record, node) in mx)
+        {
+            if (record.Host == host)
+            {
+                return node;
+            }
+        }
+
+        return null;
     }
 
     private string? Host(YamlNode node, string what, bool allowUnderscore = false)

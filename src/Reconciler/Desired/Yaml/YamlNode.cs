@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Reconciler.Desired.Yaml;
 
 /// <summary>A YAML node with the place it was written (1-based line and column) and the file it came from.</summary>
@@ -15,13 +17,13 @@ internal sealed record YamlScalar(string File, int Line, int Column, string Valu
     public bool IsNull => Plain && Value is "" or "~" or "null" or "Null" or "NULL";
 }
 
-internal sealed record YamlSequence(string File, int Line, int Column, IReadOnlyList<YamlNode> Items) : YamlNode(File, Line, Column)
+internal sealed record YamlSequence(string File, int Line, int Column, ImmutableArray<YamlNode> Items) : YamlNode(File, Line, Column)
 {
     public override string Kind => "a list";
 }
 
 /// <summary>A mapping with scalar keys, in document order, duplicates already removed (the first wins).</summary>
-internal sealed record YamlMapping(string File, int Line, int Column, IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Entries)
+internal sealed record YamlMapping(string File, int Line, int Column, ImmutableArray<KeyValuePair<YamlScalar, YamlNode>> Entries)
     : YamlNode(File, Line, Column)
 {
     public override string Kind => "a map";
@@ -32,7 +34,7 @@ internal sealed record YamlMapping(string File, int Line, int Column, IReadOnlyL
 
     private KeyValuePair<YamlScalar, YamlNode>? Find(string key)
     {
-        for (var i = 0; i < Entries.Count; i++)
+        for (var i = 0; i < Entries.Length; i++)
         {
             if (Entries[i].Key.Value == key)
             {

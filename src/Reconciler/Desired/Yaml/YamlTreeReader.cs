@@ -27,22 +27,35 @@ internal static class YamlTreeReader
             return null;
         }
 
-        if (!TryDecode(file, content, diagnostics, out var text))
+        if (!TryDecode(file, content, diagnostics, out var chars, out var length))
         {
             return null;
         }
 
-        var parser = new Parser(new StringReader(text));
+        // The decoded text stays in a pooled buffer: the parser copies what it keeps (scalar values) into strings.
         try
         {
-            return ReadStream(file, parser, diagnostics);
+            using var reader = new CharBufferReader(chars, length);
+            return Parse(file, new Parser(reader), diagnostics);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static YamlNode? Parse(string file, Parser parser, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            return new YamlTreeBuilder(file, parser, diagnostics).ReadStream();
         }
         catch (YamlException e)
         {
-            diagnostics.Error(file, ToInt(e.Start.Line), ToInt(e.Start.Column), $"malformed YAML: {StripMark(e.Message)}");
+            diagnostics.Error(file, YamlTreeBuilder.ToInt(e.Start.Line), YamlTreeBuilder.ToInt(e.Start.Column), $"malformed YAML: {StripMark(e.Message)}");
             return null;
         }
-        catch (LimitException e)
+        catch (YamlTreeBuilder.LimitException e)
         {
             diagnostics.Add(e.Node);
             return null;
@@ -51,12 +64,13 @@ internal static class YamlTreeReader
         {
             // YamlDotNet's scanner throws this (not YamlException) on some malformed flow collections.
             var at = parser.Current?.End ?? Mark.Empty;
-            diagnostics.Error(file, Math.Max(1, ToInt(at.Line)), Math.Max(1, ToInt(at.Column)), "malformed YAML: a flow collection ('[ ... ]' or '{ ... }') starting near here is not closed or is badly formed");
+            diagnostics.Error(file, Math.Max(1, YamlTreeBuilder.ToInt(at.Line)), Math.Max(1, YamlTreeBuilder.ToInt(at.Column)), "malformed YAML: a flow collection ('[ ... ]' or '{ ... }') starting near here is not closed or is badly formed");
             return null;
         }
     }
 
-    private static bool TryDecode(string file, byte[] content, DiagnosticBag diagnostics, out string text)
+    /// <summary>Decodes strict UTF-8 (a leading BOM skipped) into a buffer rented from the shared pool; the caller returns it.</summary>
+    private static bool TryDecode(string file, byte[] content, DiagnosticBag diagnostics, out char[] chars, out int length)
     {
         ReadOnlySpan<byte> bytes = content;
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
@@ -64,146 +78,27 @@ internal static class YamlTreeReader
             bytes = bytes[3..];
         }
 
-        var chars = new char[bytes.Length];
-        var status = Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false);
+        chars = ArrayPool<char>.Shared.Rent(Math.Max(1, bytes.Length));
+        var status = Utf8.ToUtf16(bytes, chars, out var read, out length, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
+            ArrayPool<char>.Shared.Return(chars);
+            chars = [];
             var before = bytes[..read];
             var line = before.Count((byte)'\n') + 1;
             var lastNewline = before.LastIndexOf((byte)'\n');
             var column = Encoding.UTF8.GetCharCount(before[(lastNewline + 1)..]) + 1;
             diagnostics.Error(file, line, column, $"the file is not valid UTF-8 (bad byte 0x{bytes[read]:X2} at offset {read}); save it as UTF-8");
-            text = "";
             return false;
         }
 
-        text = new string(chars, 0, written);
         return true;
     }
-
-    private static YamlNode? ReadStream(string file, Parser parser, DiagnosticBag diagnostics)
-    {
-        parser.Consume<StreamStart>();
-        if (parser.TryConsume<StreamEnd>(out _))
-        {
-            diagnostics.Error(file, 0, 0, "the file is empty; a map of settings is expected");
-            return null;
-        }
-
-        parser.Consume<DocumentStart>();
-        var root = ReadNode(file, parser, diagnostics, 1);
-        parser.Consume<DocumentEnd>();
-        if (parser.Accept<DocumentStart>(out var second))
-        {
-            diagnostics.Error(file, ToInt(second.Start.Line), ToInt(second.Start.Column),
-                "a second YAML document starts here; a config file holds exactly one document (remove the '---' separator)");
-            return null;
-        }
-
-        if (root is YamlScalar { IsNull: true })
-        {
-            diagnostics.Error(file, 0, 0, "the file is empty; a map of settings is expected");
-            return null;
-        }
-
-        return root;
-    }
-
-    private static YamlNode? ReadNode(string file, Parser parser, DiagnosticBag diagnostics, int depth)
-    {
-        if (parser.Current is AnchorAlias alias)
-        {
-            parser.MoveNext();
-            diagnostics.Error(file, ToInt(alias.Start.Line), ToInt(alias.Start.Column),
-                $"alias '*{alias.Value}' is not allowed; write the value out (anchors and aliases are refused)");
-            return null;
-        }
-
-        if (parser.TryConsume<Scalar>(out var scalar))
-        {
-            var plain = scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty;
-            return new YamlScalar(file, ToInt(scalar.Start.Line), ToInt(scalar.Start.Column), scalar.Value, plain);
-        }
-
-        var start = parser.Current!;
-        if (depth > MaxDepth)
-        {
-            throw new LimitException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
-                $"nesting is deeper than {MaxDepth} levels; config files are at most a few levels deep"));
-        }
-
-        if (parser.TryConsume<SequenceStart>(out _))
-        {
-            var items = new List<YamlNode>();
-            while (!parser.TryConsume<SequenceEnd>(out _))
-            {
-                if (ReadNode(file, parser, diagnostics, depth + 1) is { } item)
-                {
-                    items.Add(item);
-                    CheckEntries(file, items.Count, start);
-                }
-            }
-
-            return new YamlSequence(file, ToInt(start.Start.Line), ToInt(start.Start.Column), items);
-        }
-
-        parser.Consume<MappingStart>();
-        return ReadMapping(file, parser, diagnostics, depth, start);
-    }
-
-    private static YamlMapping ReadMapping(string file, Parser parser, DiagnosticBag diagnostics, int depth, ParsingEvent start)
-    {
-        var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
-        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
-        while (!parser.TryConsume<MappingEnd>(out _))
-        {
-            var keyNode = ReadNode(file, parser, diagnostics, depth + 1);
-            var value = ReadNode(file, parser, diagnostics, depth + 1);
-            if (keyNode is null || value is null)
-            {
-                continue;
-            }
-
-            if (keyNode is not YamlScalar key)
-            {
-                diagnostics.Error(keyNode, $"a key must be a plain name, not {keyNode.Kind}");
-                continue;
-            }
-
-            if (seen.TryGetValue(key.Value, out var first))
-            {
-                diagnostics.Error(key, $"duplicate key '{key.Value}' (first at {first.Line}:{first.Column}); each key may appear once");
-                continue;
-            }
-
-            seen.Add(key.Value, key);
-            entries.Add(new(key, value));
-            CheckEntries(file, entries.Count, start);
-        }
-
-        return new YamlMapping(file, ToInt(start.Start.Line), ToInt(start.Start.Column), entries);
-    }
-
-    private static int ToInt(long value) => value > int.MaxValue ? int.MaxValue : (int)value;
 
     private static string StripMark(string message)
     {
         // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position is already in the diagnostic.
         var index = message.IndexOf("): ", StringComparison.Ordinal);
         return message.StartsWith("(Line", StringComparison.Ordinal) && index >= 0 ? message[(index + 3)..] : message;
-    }
-
-    private static void CheckEntries(string file, int count, ParsingEvent start)
-    {
-        if (count > MaxEntries)
-        {
-            throw new LimitException(new Diagnostic(Records.Severity.Error, file, ToInt(start.Start.Line), ToInt(start.Start.Column),
-                $"this list or map has more than {MaxEntries} entries; a config file needs far fewer"));
-        }
-    }
-
-    private sealed class LimitException(Diagnostic node) : Exception(node.Message)
-    {
-        public Diagnostic Node { get; } = node;
     }
 }

@@ -14,9 +14,12 @@ internal static class YamlValues
         {
             if (allowed is not null)
             {
-                foreach (var key in map.Entries.Select(e => e.Key).Where(k => !allowed.Contains(k.Value)))
+                foreach (var (key, _) in map.Entries)
                 {
-                    bag.Error(key, $"unknown key '{key.Value}' in {what}; allowed: {string.Join(", ", allowed)}");
+                    if (!IsOneOf(key.Value, allowed))
+                    {
+                        bag.Error(key, $"unknown key '{key.Value}' in {what}; allowed: {string.Join(", ", allowed)}");
+                    }
                 }
             }
 
@@ -59,7 +62,7 @@ internal static class YamlValues
             return null;
         }
 
-        if (scalar.Value.Length == 0 || scalar.Value.Length > 18 || !scalar.Value.All(char.IsAsciiDigit)
+        if (scalar.Value.Length == 0 || scalar.Value.Length > 18 || scalar.Value.AsSpan().ContainsAnyExceptInRange('0', '9')
             || !long.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             bag.Error(scalar, $"{what} must be a whole number from {min} to {max}, not '{scalar.Value}'");
@@ -76,31 +79,52 @@ internal static class YamlValues
     }
 
     /// <summary>A list of single values (strings); non-scalar items are reported and skipped.</summary>
-    public static IReadOnlyList<YamlScalar>? Strings(YamlNode node, string what, DiagnosticBag bag)
+    public static List<YamlScalar>? Strings(YamlNode node, string what, DiagnosticBag bag)
     {
         if (List(node, what, bag) is not { } list)
         {
             return null;
         }
 
-        var result = new List<YamlScalar>();
+        var result = new List<YamlScalar>(list.Items.Length);
         foreach (var item in list.Items)
         {
-            if (Scalar(item, $"each entry of {what}", bag) is { } scalar)
+            if (item is YamlScalar { IsNull: false } scalar)
             {
                 result.Add(scalar);
+            }
+            else
+            {
+                Scalar(item, $"each entry of {what}", bag); // reports the item
             }
         }
 
         return result;
     }
 
-    public static void Require(YamlMapping map, string what, DiagnosticBag bag, params string[] keys)
+    public static void Require(YamlMapping map, string what, DiagnosticBag bag, params ReadOnlySpan<string> keys)
     {
-        foreach (var key in keys.Where(k => map.Get(k) is null))
+        foreach (var key in keys)
         {
-            bag.Error(map, $"{what} is missing the required key '{key}'");
+            if (map.Get(key) is null)
+            {
+                bag.Error(map, $"{what} is missing the required key '{key}'");
+            }
         }
+    }
+
+    /// <summary>Whether <paramref name="value"/> is one of <paramref name="names"/> (ordinal; a loop, as it runs for every key read).</summary>
+    public static bool IsOneOf(string value, IReadOnlyList<string> names)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static string Describe(YamlNode node) => node switch
