@@ -9,7 +9,7 @@ namespace Reconciler.Observe.Dns;
 internal static partial class DnsWire
 {
     /// <summary>Decodes a response; throws <see cref="DnsWireException"/> when it is malformed.</summary>
-    public static DnsMessage Read(byte[] message)
+    public static DnsMessage Read(ReadOnlySpan<byte> message)
     {
         if (message.Length < 12)
         {
@@ -26,9 +26,8 @@ internal static partial class DnsWire
         }
     }
 
-    private static DnsMessage ReadChecked(byte[] message)
+    private static DnsMessage ReadChecked(ReadOnlySpan<byte> span)
     {
-        var span = message.AsSpan();
         var id = BinaryPrimitives.ReadUInt16BigEndian(span);
         var flags = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
         var questionCount = BinaryPrimitives.ReadUInt16BigEndian(span[4..]);
