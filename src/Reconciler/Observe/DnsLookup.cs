@@ -98,12 +98,18 @@ internal sealed class DnsLookup
             log?.Enqueue((normalized, type));
         }
 
-        var key = (Servers, normalized, type);
-        return memo.GetOrSend(scope, key, () => SendAsync(normalized, type, ct));
+        var answer = memo.GetOrAdd(scope, (Servers, normalized, type), out var promise);
+        if (promise is not null)
+        {
+            _ = SendAsync(normalized, type, promise, ct);
+        }
+
+        return answer;
     }
 
     /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>
-    public async Task<Resolved> ResolveAsync(string name, QueryType type, CancellationToken ct)
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: an answer already in the memo resolves at once, without a task.</remarks>
+    public async ValueTask<Resolved> ResolveAsync(string name, QueryType type, CancellationToken ct)
     {
         var current = DnsName.Normalize(name);
         List<string>? chain = null;
@@ -203,28 +209,53 @@ internal sealed class DnsLookup
         return span.Equals(normalized, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task<RawAnswer> SendAsync(string name, QueryType type, CancellationToken ct)
+    /// <summary>Sends one query and completes <paramref name="promise"/> with its outcome (never throws: see <see cref="DnsMemo.GetOrAdd"/>).</summary>
+    private async Task SendAsync(string name, QueryType type, TaskCompletionSource<RawAnswer> promise, CancellationToken ct)
     {
         counters.CountDnsQuery();
+        try
+        {
+            await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            promise.SetException(e);
+            return;
+        }
+
         DnsReply reply;
-        await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             reply = await transport.QueryAsync(name, type, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (ct.IsCancellationRequested)
         {
-            throw new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct);
+            promise.SetException(new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct));
+            return;
         }
         catch (Exception e)
         {
-            return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
+            promise.SetResult(new RawAnswer([], false, $"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}", Servers));
+            return;
         }
         finally
         {
             memo.InFlight.Release();
         }
 
+        try
+        {
+            promise.SetResult(Interpret(reply, name, type));
+        }
+        catch (Exception e)
+        {
+            promise.TrySetException(e);
+        }
+    }
+
+    /// <summary>A reply as Found / Absent records, or why it decides nothing.</summary>
+    private RawAnswer Interpret(DnsReply reply, string name, QueryType type)
+    {
         if (reply.Message is not { } response)
         {
             return new RawAnswer([], false, reply.Error ?? $"no answer from {reply.Server} for {name} {type}", reply.Server);
