@@ -143,16 +143,7 @@ internal sealed class DnsLookup
                 current = target;
             }
 
-            List<DnsResourceRecord>? matching = null;
-            foreach (var record in raw.Records)
-            {
-                if ((int)record.RecordType == (int)type && SameName(record.DomainName.Value, current))
-                {
-                    (matching ??= []).Add(record);
-                }
-            }
-
-            if (matching is not null)
+            if (Matching(raw.Records, type, current) is { } matching)
             {
                 return new Resolved(chain ?? [], new Found<IReadOnlyList<DnsResourceRecord>>(matching));
             }
@@ -171,11 +162,46 @@ internal sealed class DnsLookup
         }
     }
 
+    /// <summary>
+    /// The records of <paramref name="type"/> at <paramref name="owner"/>, null when there are none;
+    /// the answer's own list when every record is one (the usual case: no copy).
+    /// </summary>
+    private static IReadOnlyList<DnsResourceRecord>? Matching(IReadOnlyList<DnsResourceRecord> records, QueryType type, string owner)
+    {
+        var count = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (Matches(records[i]))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0 || count == records.Count)
+        {
+            return count == 0 ? null : records;
+        }
+
+        var matching = new List<DnsResourceRecord>(count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (Matches(records[i]))
+            {
+                matching.Add(records[i]);
+            }
+        }
+
+        return matching;
+
+        bool Matches(DnsResourceRecord record) =>
+            (int)record.RecordType == (int)type && SameName(record.DomainName.Value, owner);
+    }
+
     private static CNameRecord? CnameAt(IReadOnlyList<DnsResourceRecord> records, string owner)
     {
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
-            if (record is CNameRecord cname && SameName(cname.DomainName.Value, owner))
+            if (records[i] is CNameRecord cname && SameName(cname.DomainName.Value, owner))
             {
                 return cname;
             }
@@ -186,8 +212,10 @@ internal sealed class DnsLookup
 
     private static bool RepeatsQuestion(DnsMessage response, string name, QueryType type)
     {
-        foreach (var question in response.Questions)
+        var questions = response.Questions;
+        for (var i = 0; i < questions.Count; i++)
         {
+            var question = questions[i];
             if (question.Type == type && question.Class == QueryClass.IN && SameName(question.Name, name))
             {
                 return true;

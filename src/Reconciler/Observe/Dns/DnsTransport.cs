@@ -85,112 +85,108 @@ internal sealed class DnsTransport : IDisposable
             return new DnsReply(null, "no server", "no DNS server configured (none given and none found in the system's resolver configuration)");
         }
 
-        // The id is written into it per attempt: TCP copies it into its outbox, UDP sends it as it is.
-        var query = ArrayPool<byte>.Shared.Rent(DnsWire.MaxQueryLength);
-        try
+        Span<byte> scratch = stackalloc byte[DnsWire.MaxQueryLength];
+        var length = DnsWire.WriteQuery(scratch, 0, name, type, options.Recursion);
+        if (length < 0)
         {
-            var length = DnsWire.WriteQuery(query, 0, name, type, options.Recursion);
-            if (length < 0)
-            {
-                return new DnsReply(null, links[0].Label, $"{name} is not a name that can be asked");
-            }
+            return new DnsReply(null, links[0].Label, $"{name} is not a name that can be asked");
+        }
 
-            // Every server in turn, (Retries + 1) rounds; a response of any RCODE ends the search. A TCP
-            // connection the server closed under a query does not use up an attempt (once).
-            var attempts = (options.Retries + 1) * links.Length;
-            var closedOnce = false;
-            for (var attempt = 0; ; attempt++)
-            {
-                var link = links[attempt % links.Length];
-                var label = link.Label;
-                var afterTruncation = "";
-                var forceTcp = false;
-                DnsReply reply;
-                var retryable = false;
-                var closedUnderUs = false;
+        // The id is written into it per attempt: TCP copies it into its outbox, UDP sends it as it is.
+        // (Not pooled: with a thousand queries in flight the pool runs dry and hands out 512-byte arrays.)
+        var query = scratch[..length].ToArray();
 
-                // One attempt: over TCP or UDP, and once more over TCP after an answer truncated over UDP.
-                while (true)
+        // Every server in turn, (Retries + 1) rounds; a response of any RCODE ends the search. A TCP
+        // connection the server closed under a query does not use up an attempt (once).
+        var attempts = (options.Retries + 1) * links.Length;
+        var closedOnce = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            var link = links[attempt % links.Length];
+            var label = link.Label;
+            var afterTruncation = "";
+            var forceTcp = false;
+            DnsReply reply;
+            var retryable = false;
+            var closedUnderUs = false;
+
+            // One attempt: over TCP or UDP, and once more over TCP after an answer truncated over UDP.
+            while (true)
+            {
+                var overTcp = forceTcp || link.UsesTcp;
+                ArraySegment<byte> answer;
+                try
                 {
-                    var overTcp = forceTcp || link.UsesTcp;
-                    ArraySegment<byte> answer;
-                    try
-                    {
-                        answer = overTcp
-                            ? await link.Tcp().ExchangeAsync(query.AsSpan(0, length), ct).ConfigureAwait(false)
-                            : await link.Udp().ExchangeAsync(query.AsMemory(0, length), ct).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (overTcp && !forceTcp && link.FallsBackToUdp(e))
-                    {
-                        continue;
-                    }
-                    catch (TimeoutException)
-                    {
-                        reply = new DnsReply(null, label, $"{afterTruncation}timeout asking {label} for {name} {type}");
-                        retryable = true;
-                        break;
-                    }
-                    catch (SocketException e)
-                    {
-                        reply = new DnsReply(null, label, $"{afterTruncation}socket error {e.SocketErrorCode} asking {label} for {name} {type}");
-                        retryable = true;
-                        break;
-                    }
-                    catch (EndOfStreamException e)
-                    {
-                        reply = new DnsReply(null, label, $"{afterTruncation}{e.Message} asking for {name} {type}");
-                        retryable = closedUnderUs = true;
-                        break;
-                    }
-
-                    DnsMessage message;
-                    try
-                    {
-                        message = DnsWire.Read(answer);
-                    }
-                    catch (DnsWireException e)
-                    {
-                        reply = new DnsReply(null, label, $"{afterTruncation}{e.Message} from {label} for {name} {type}");
-                        break;
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(answer.Array!);
-                    }
-
-                    if (!message.Truncated)
-                    {
-                        reply = new DnsReply(message, label, null);
-                        break;
-                    }
-
-                    if (overTcp)
-                    {
-                        reply = new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}");
-                        break;
-                    }
-
-                    // Truncated over UDP: the same question over the server's TCP connection.
-                    forceTcp = true;
-                    afterTruncation = "truncated over UDP, then over TCP: ";
+                    answer = overTcp
+                        ? await link.Tcp().ExchangeAsync(query.AsSpan(0, length), ct).ConfigureAwait(false)
+                        : await link.Udp().ExchangeAsync(query.AsMemory(0, length), ct).ConfigureAwait(false);
                 }
-
-                if (closedUnderUs && !closedOnce)
+                catch (Exception e) when (overTcp && !forceTcp && link.FallsBackToUdp(e))
                 {
-                    closedOnce = true;
-                    attempt--;
                     continue;
                 }
-
-                if (!retryable || attempt + 1 >= attempts)
+                catch (TimeoutException)
                 {
-                    return reply;
+                    reply = new DnsReply(null, label, $"{afterTruncation}timeout asking {label} for {name} {type}");
+                    retryable = true;
+                    break;
                 }
+                catch (SocketException e)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}socket error {e.SocketErrorCode} asking {label} for {name} {type}");
+                    retryable = true;
+                    break;
+                }
+                catch (EndOfStreamException e)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}{e.Message} asking for {name} {type}");
+                    retryable = closedUnderUs = true;
+                    break;
+                }
+
+                DnsMessage message;
+                try
+                {
+                    message = DnsWire.Read(answer);
+                }
+                catch (DnsWireException e)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}{e.Message} from {label} for {name} {type}");
+                    break;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(answer.Array!);
+                }
+
+                if (!message.Truncated)
+                {
+                    reply = new DnsReply(message, label, null);
+                    break;
+                }
+
+                if (overTcp)
+                {
+                    reply = new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}");
+                    break;
+                }
+
+                // Truncated over UDP: the same question over the server's TCP connection.
+                forceTcp = true;
+                afterTruncation = "truncated over UDP, then over TCP: ";
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(query);
+
+            if (closedUnderUs && !closedOnce)
+            {
+                closedOnce = true;
+                attempt--;
+                continue;
+            }
+
+            if (!retryable || attempt + 1 >= attempts)
+            {
+                return reply;
+            }
         }
     }
 
