@@ -89,7 +89,8 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
 
         public int Users { get; set; }
 
-        public ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> Answers { get; } = new();
+        /// <summary>A domain's own answers: a dozen, asked by one observation (or a few at once).</summary>
+        public ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> Answers { get; } = new(concurrencyLevel: 1, capacity: 16);
 
         public bool Covers(string name) => name == Domain || name.EndsWith(suffix, StringComparison.Ordinal);
     }
