@@ -28,6 +28,7 @@ public static class DnsOnly
         {
             var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
             var wall = Stopwatch.StartNew();
             long errors = 0;
             await Parallel.ForEachAsync(questions, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct }, async (q, token) =>
@@ -39,7 +40,7 @@ public static class DnsOnly
                 }
             });
             process.Refresh();
-            Console.WriteLine($"{questions.Count} queries: wall {wall.ElapsedMilliseconds} ms cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms errors {errors}");
+            Console.WriteLine($"{questions.Count} queries: wall {wall.ElapsedMilliseconds} ms cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms alloc {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:F1} MB errors {errors}");
         }
 
         return 0;

@@ -14,7 +14,7 @@ namespace Reconciler.Observe;
 /// Identical queries within one run are sent once (<see cref="DnsMemo"/>): the memo holds the task per
 /// (server set, name, type) and may be shared by several lookups of one run.
 /// </summary>
-internal sealed class DnsLookup
+internal sealed partial class DnsLookup
 {
     public const int MaxCnameHops = 8;
 
@@ -98,12 +98,18 @@ internal sealed class DnsLookup
             log?.Enqueue((normalized, type));
         }
 
-        var key = (Servers, normalized, type);
-        return memo.GetOrSend(scope, key, () => SendAsync(normalized, type, ct));
+        var answer = memo.GetOrAdd(scope, (Servers, normalized, type), out var promise);
+        if (promise is not null)
+        {
+            _ = SendAsync(normalized, type, promise, ct);
+        }
+
+        return answer;
     }
 
     /// <summary>Asks for <paramref name="name"/>/<paramref name="type"/> and follows CNAMEs to the records.</summary>
-    public async Task<Resolved> ResolveAsync(string name, QueryType type, CancellationToken ct)
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: an answer already in the memo resolves at once, without a task.</remarks>
+    public async ValueTask<Resolved> ResolveAsync(string name, QueryType type, CancellationToken ct)
     {
         var current = DnsName.Normalize(name);
         List<string>? chain = null;
@@ -137,16 +143,7 @@ internal sealed class DnsLookup
                 current = target;
             }
 
-            List<DnsResourceRecord>? matching = null;
-            foreach (var record in raw.Records)
-            {
-                if ((int)record.RecordType == (int)type && SameName(record.DomainName.Value, current))
-                {
-                    (matching ??= []).Add(record);
-                }
-            }
-
-            if (matching is not null)
+            if (Matching(raw.Records, type, current) is { } matching)
             {
                 return new Resolved(chain ?? [], new Found<IReadOnlyList<DnsResourceRecord>>(matching));
             }
@@ -165,30 +162,52 @@ internal sealed class DnsLookup
         }
     }
 
+    /// <summary>
+    /// The records of <paramref name="type"/> at <paramref name="owner"/>, null when there are none;
+    /// the answer's own list when every record is one (the usual case: no copy).
+    /// </summary>
+    private static IReadOnlyList<DnsResourceRecord>? Matching(IReadOnlyList<DnsResourceRecord> records, QueryType type, string owner)
+    {
+        var count = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (Matches(records[i]))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0 || count == records.Count)
+        {
+            return count == 0 ? null : records;
+        }
+
+        var matching = new List<DnsResourceRecord>(count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (Matches(records[i]))
+            {
+                matching.Add(records[i]);
+            }
+        }
+
+        return matching;
+
+        bool Matches(DnsResourceRecord record) =>
+            (int)record.RecordType == (int)type && SameName(record.DomainName.Value, owner);
+    }
+
     private static CNameRecord? CnameAt(IReadOnlyList<DnsResourceRecord> records, string owner)
     {
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
-            if (record is CNameRecord cname && SameName(cname.DomainName.Value, owner))
+            if (records[i] is CNameRecord cname && SameName(cname.DomainName.Value, owner))
             {
                 return cname;
             }
         }
 
         return null;
-    }
-
-    private static bool RepeatsQuestion(DnsMessage response, string name, QueryType type)
-    {
-        foreach (var question in response.Questions)
-        {
-            if (question.Type == type && question.Class == QueryClass.IN && SameName(question.Name, name))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>A name as it came off the wire (any case, trailing dot) against a normalised one, without copying either.</summary>
@@ -202,75 +221,4 @@ internal sealed class DnsLookup
 
         return span.Equals(normalized, StringComparison.OrdinalIgnoreCase);
     }
-
-    private async Task<RawAnswer> SendAsync(string name, QueryType type, CancellationToken ct)
-    {
-        counters.CountDnsQuery();
-        DnsReply reply;
-        await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            reply = await transport.QueryAsync(name, type, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (ct.IsCancellationRequested)
-        {
-            throw new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct);
-        }
-        catch (Exception e)
-        {
-            return Failed($"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}");
-        }
-        finally
-        {
-            memo.InFlight.Release();
-        }
-
-        if (reply.Message is not { } response)
-        {
-            return new RawAnswer([], false, reply.Error ?? $"no answer from {reply.Server} for {name} {type}", reply.Server);
-        }
-
-        var server = reply.Server;
-        if (!response.IsResponse)
-        {
-            // QR clear: our own query came back (a socket talking to itself), not an answer.
-            return Failed($"not a DNS response (QR bit clear) from {server} for {name} {type}");
-        }
-
-        var code = response.ResponseCode;
-        if (code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
-            && !RepeatsQuestion(response, name, type))
-        {
-            // A conclusion ("no such record") only from an answer to this very question; anything else is undecided.
-            return new RawAnswer([], false, $"answer from {server} does not repeat the question {name} {type}", server);
-        }
-
-        if (!transport.Recursion && !response.Authoritative && response.Answers.Count == 0
-            && code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain)
-        {
-            // Asked without recursion, a server that is not authoritative (a referral to a delegated
-            // zone, a lame server) says nothing about the name: no conclusion from it.
-            return new RawAnswer([], false, $"{server} is not authoritative for {name} {type} (a referral or a lame server)", server);
-        }
-
-        return code switch
-        {
-            DnsHeaderResponseCode.NoError => new RawAnswer(response.Answers, false, null, server),
-            DnsHeaderResponseCode.NotExistentDomain => new RawAnswer(response.Answers, true, null, server),
-            _ => new RawAnswer([], false, $"{CodeName(code)} from {server} for {name} {type}", server),
-        };
-
-        RawAnswer Failed(string reason) => new([], false, reason, Servers);
-    }
-
-    private static string CodeName(DnsHeaderResponseCode code) => code switch
-    {
-        DnsHeaderResponseCode.ServerFailure => "SERVFAIL",
-        DnsHeaderResponseCode.Refused => "REFUSED",
-        DnsHeaderResponseCode.FormatError => "FORMERR",
-        DnsHeaderResponseCode.NotImplemented => "NOTIMP",
-        DnsHeaderResponseCode.NotAuthorized => "NOTAUTH",
-        DnsHeaderResponseCode.NotZone => "NOTZONE",
-        _ => $"RCODE {(int)code}",
-    };
 }

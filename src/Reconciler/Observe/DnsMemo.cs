@@ -24,7 +24,7 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
     /// </summary>
     public const int MaxInFlightOverTcp = 1024;
 
-    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> shared = new();
+    private readonly ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> shared = new();
     private readonly Dictionary<string, Scope> scopes = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
@@ -34,10 +34,24 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
     /// <summary>Answers kept for the whole run (for tests).</summary>
     public int SharedCount => shared.Count;
 
-    public Task<RawAnswer> GetOrSend(Scope? scope, (string Servers, string Name, QueryType Type) key, Func<Task<RawAnswer>> send)
+    /// <summary>
+    /// The answer to <paramref name="key"/> asked before (or being asked now), with
+    /// <paramref name="promise"/> null; or, the first time, a new <paramref name="promise"/> whose task
+    /// is returned: the caller sends the query and completes it (whatever happens, exactly once).
+    /// </summary>
+    public Task<RawAnswer> GetOrAdd(Scope? scope, (string Servers, string Name, QueryType Type) key, out TaskCompletionSource<RawAnswer>? promise)
     {
         var memo = scope is not null && scope.Covers(key.Name) ? scope.Answers : shared;
-        return memo.GetOrAdd(key, static (_, s) => new Lazy<Task<RawAnswer>>(s), send).Value;
+        if (memo.TryGetValue(key, out var known))
+        {
+            promise = null;
+            return known;
+        }
+
+        var fresh = new TaskCompletionSource<RawAnswer>();
+        var task = memo.GetOrAdd(key, fresh.Task);
+        promise = ReferenceEquals(task, fresh.Task) ? fresh : null;
+        return task;
     }
 
     /// <summary>Enters <paramref name="domain"/>'s scope (shared by concurrent observations of it).</summary>
@@ -75,7 +89,8 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
 
         public int Users { get; set; }
 
-        public ConcurrentDictionary<(string Servers, string Name, QueryType Type), Lazy<Task<RawAnswer>>> Answers { get; } = new();
+        /// <summary>A domain's own answers: a dozen, asked by one observation (or a few at once).</summary>
+        public ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> Answers { get; } = new(concurrencyLevel: 1, capacity: 16);
 
         public bool Covers(string name) => name == Domain || name.EndsWith(suffix, StringComparison.Ordinal);
     }

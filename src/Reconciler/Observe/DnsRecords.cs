@@ -18,11 +18,16 @@ internal static class DnsRecords
     private static List<string> Joined(IReadOnlyList<DnsResourceRecord> records)
     {
         var texts = new List<string>(records.Count);
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
-            if (record is TxtRecord txt)
+            if (records[i] is TxtRecord txt)
             {
-                texts.Add(txt.Text.Count == 1 ? txt.Text.First() : string.Concat(txt.Text));
+                texts.Add(txt.Text switch
+                {
+                    string[] { Length: 1 } one => one[0],
+                    string[] several => string.Concat(several),
+                    var other => string.Concat(other),
+                });
             }
         }
 

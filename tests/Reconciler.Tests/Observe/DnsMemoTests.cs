@@ -5,7 +5,20 @@ namespace Reconciler.Tests.Observe;
 
 public sealed class DnsMemoTests
 {
-    private static readonly Task<RawAnswer> Answer = Task.FromResult(new RawAnswer([], false, null, "test"));
+    private static readonly RawAnswer Answer = new([], false, null, "test");
+
+    /// <summary>Asks the memo; the caller handed the promise sends (counted) and completes it.</summary>
+    private static Task<RawAnswer> Ask(DnsMemo memo, DnsMemo.Scope? scope, string name, QueryType type, ref int sends)
+    {
+        var task = memo.GetOrAdd(scope, ("s", name, type), out var promise);
+        if (promise is not null)
+        {
+            Interlocked.Increment(ref sends);
+            promise.SetResult(Answer);
+        }
+
+        return task;
+    }
 
     [Fact]
     public async Task Identical_queries_are_sent_once_even_when_asked_together()
@@ -13,21 +26,16 @@ public sealed class DnsMemoTests
         var memo = new DnsMemo();
         var sends = 0;
         var gate = new TaskCompletionSource();
-        Func<Task<RawAnswer>> send = () =>
-        {
-            Interlocked.Increment(ref sends);
-            return Answer;
-        };
-
         var asks = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
         {
             await gate.Task;
-            return memo.GetOrSend(null, ("s", "_spf.example.net", QueryType.TXT), send);
+            return await Ask(memo, null, "_spf.example.net", QueryType.TXT, ref sends);
         })).ToList();
         gate.SetResult();
-        await Task.WhenAll(asks);
+        var answers = await Task.WhenAll(asks);
 
         Assert.Equal(1, sends);
+        Assert.All(answers, a => Assert.Same(Answer, a));
     }
 
     [Fact]
@@ -35,31 +43,25 @@ public sealed class DnsMemoTests
     {
         var memo = new DnsMemo();
         var sends = 0;
-        Func<Task<RawAnswer>> send = () =>
-        {
-            sends++;
-            return Answer;
-        };
-
         var scope = memo.Acquire("example.com");
-        memo.GetOrSend(scope, ("s", "_dmarc.example.com", QueryType.TXT), send);
-        memo.GetOrSend(scope, ("s", "example.com", QueryType.MX), send);
-        memo.GetOrSend(scope, ("s", "_spf.example.net", QueryType.TXT), send);
-        memo.GetOrSend(scope, ("s", "notexample.com", QueryType.TXT), send);
+        Ask(memo, scope, "_dmarc.example.com", QueryType.TXT, ref sends);
+        Ask(memo, scope, "example.com", QueryType.MX, ref sends);
+        Ask(memo, scope, "_spf.example.net", QueryType.TXT, ref sends);
+        Ask(memo, scope, "notexample.com", QueryType.TXT, ref sends);
         Assert.Equal(2, memo.SharedCount);
 
         var second = memo.Acquire("example.com");
-        memo.GetOrSend(second, ("s", "_dmarc.example.com", QueryType.TXT), send);
+        Ask(memo, second, "_dmarc.example.com", QueryType.TXT, ref sends);
         Assert.Equal(4, sends);
 
         memo.Release(scope);
-        memo.GetOrSend(second, ("s", "_dmarc.example.com", QueryType.TXT), send);
+        Ask(memo, second, "_dmarc.example.com", QueryType.TXT, ref sends);
         Assert.Equal(4, sends);
 
         memo.Release(second);
         var third = memo.Acquire("example.com");
-        memo.GetOrSend(third, ("s", "_dmarc.example.com", QueryType.TXT), send);
-        memo.GetOrSend(third, ("s", "_spf.example.net", QueryType.TXT), send);
+        Ask(memo, third, "_dmarc.example.com", QueryType.TXT, ref sends);
+        Ask(memo, third, "_spf.example.net", QueryType.TXT, ref sends);
         Assert.Equal(5, sends);
     }
 }

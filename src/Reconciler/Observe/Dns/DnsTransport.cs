@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using DnsClient;
@@ -73,6 +74,10 @@ internal sealed class DnsTransport : IDisposable
     /// as it came; timeouts, network errors and undecodable responses come back as <see cref="DnsReply.Error"/>.
     /// Cancellation throws <see cref="OperationCanceledException"/>.
     /// </summary>
+    /// <remarks>
+    /// One method for the whole exchange (retries, the TCP-to-UDP fallback, truncation): each layer of
+    /// async methods costs a state machine per query, and a fleet asks over 100,000.
+    /// </remarks>
     public async Task<DnsReply> QueryAsync(string name, QueryType type, CancellationToken ct)
     {
         if (links.Length == 0)
@@ -87,6 +92,8 @@ internal sealed class DnsTransport : IDisposable
             return new DnsReply(null, links[0].Label, $"{name} is not a name that can be asked");
         }
 
+        // The id is written into it per attempt: TCP copies it into its outbox, UDP sends it as it is.
+        // (Not pooled: with a thousand queries in flight the pool runs dry and hands out 512-byte arrays.)
         var query = scratch[..length].ToArray();
 
         // Every server in turn, (Retries + 1) rounds; a response of any RCODE ends the search. A TCP
@@ -95,17 +102,90 @@ internal sealed class DnsTransport : IDisposable
         var closedOnce = false;
         for (var attempt = 0; ; attempt++)
         {
-            var outcome = await AttemptAsync(links[attempt % links.Length], query, length, name, type, ct).ConfigureAwait(false);
-            if (outcome.ClosedUnderUs && !closedOnce)
+            var link = links[attempt % links.Length];
+            var label = link.Label;
+            var afterTruncation = "";
+            var forceTcp = false;
+            DnsReply reply;
+            var retryable = false;
+            var closedUnderUs = false;
+
+            // One attempt: over TCP or UDP, and once more over TCP after an answer truncated over UDP.
+            while (true)
+            {
+                var overTcp = forceTcp || link.UsesTcp;
+                ArraySegment<byte> answer;
+                try
+                {
+                    answer = overTcp
+                        ? await link.Tcp().ExchangeAsync(query.AsSpan(0, length), ct).ConfigureAwait(false)
+                        : await link.Udp().ExchangeAsync(query.AsMemory(0, length), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (overTcp && !forceTcp && link.FallsBackToUdp(e))
+                {
+                    continue;
+                }
+                catch (TimeoutException)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}timeout asking {label} for {name} {type}");
+                    retryable = true;
+                    break;
+                }
+                catch (SocketException e)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}socket error {e.SocketErrorCode} asking {label} for {name} {type}");
+                    retryable = true;
+                    break;
+                }
+                catch (EndOfStreamException e)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}{e.Message} asking for {name} {type}");
+                    retryable = closedUnderUs = true;
+                    break;
+                }
+
+                DnsMessage message;
+                try
+                {
+                    message = DnsWire.Read(answer);
+                }
+                catch (DnsWireException e)
+                {
+                    reply = new DnsReply(null, label, $"{afterTruncation}{e.Message} from {label} for {name} {type}");
+                    break;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(answer.Array!);
+                }
+
+                if (!message.Truncated)
+                {
+                    reply = new DnsReply(message, label, null);
+                    break;
+                }
+
+                if (overTcp)
+                {
+                    reply = new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}");
+                    break;
+                }
+
+                // Truncated over UDP: the same question over the server's TCP connection.
+                forceTcp = true;
+                afterTruncation = "truncated over UDP, then over TCP: ";
+            }
+
+            if (closedUnderUs && !closedOnce)
             {
                 closedOnce = true;
                 attempt--;
                 continue;
             }
 
-            if (!outcome.Retryable || attempt + 1 >= attempts)
+            if (!retryable || attempt + 1 >= attempts)
             {
-                return outcome.Reply;
+                return reply;
             }
         }
     }
@@ -115,58 +195,6 @@ internal sealed class DnsTransport : IDisposable
         foreach (var link in links)
         {
             link.Dispose();
-        }
-    }
-
-    private static async Task<Attempt> AttemptAsync(ServerLink link, byte[] query, int length, string name, QueryType type, CancellationToken ct)
-    {
-        var label = link.Label;
-        var afterTruncation = "";
-        var forceTcp = false;
-        while (true)
-        {
-            byte[] answer;
-            bool overTcp;
-            try
-            {
-                (answer, overTcp) = await link.ExchangeAsync(query.AsMemory(0, length), forceTcp, ct).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return Attempt.Retry(new DnsReply(null, label, $"{afterTruncation}timeout asking {label} for {name} {type}"));
-            }
-            catch (SocketException e)
-            {
-                return Attempt.Retry(new DnsReply(null, label, $"{afterTruncation}socket error {e.SocketErrorCode} asking {label} for {name} {type}"));
-            }
-            catch (EndOfStreamException e)
-            {
-                return new Attempt(new DnsReply(null, label, $"{afterTruncation}{e.Message} asking for {name} {type}"), Retryable: true, ClosedUnderUs: true);
-            }
-
-            DnsMessage message;
-            try
-            {
-                message = DnsWire.Read(answer);
-            }
-            catch (DnsWireException e)
-            {
-                return Attempt.Final(new DnsReply(null, label, $"{afterTruncation}{e.Message} from {label} for {name} {type}"));
-            }
-
-            if (!message.Truncated)
-            {
-                return Attempt.Final(new DnsReply(message, label, null));
-            }
-
-            if (overTcp)
-            {
-                return Attempt.Final(new DnsReply(null, label, $"truncated over TCP from {label} for {name} {type}"));
-            }
-
-            // Truncated over UDP: the same question over the server's TCP connection.
-            forceTcp = true;
-            afterTruncation = "truncated over UDP, then over TCP: ";
         }
     }
 
@@ -185,40 +213,35 @@ internal sealed class DnsTransport : IDisposable
 
         public string Label { get; } = server.ToString();
 
-        /// <summary>The answer bytes and whether they came over TCP (always with <paramref name="forceTcp"/>: after a truncated UDP answer).</summary>
-        public async Task<(byte[] Answer, bool OverTcp)> ExchangeAsync(Memory<byte> query, bool forceTcp, CancellationToken ct)
+        /// <summary>Whether queries go over TCP (unless the server turned out not to take them there).</summary>
+        public bool UsesTcp => !tcpRefused;
+
+        /// <summary>
+        /// Whether a TCP exchange that failed with <paramref name="e"/> shows the server cannot be asked
+        /// over TCP: then UDP from now on, the failed query first.
+        /// </summary>
+        public bool FallsBackToUdp(Exception e)
         {
-            if (forceTcp)
+            var channel = Tcp();
+            var refused = e switch
             {
-                return (await Tcp().ExchangeAsync(query, options.Timeout, ct).ConfigureAwait(false), true);
+                // Nothing listens on TCP there (a UDP-only forwarder).
+                SocketException { SocketErrorCode: SocketError.ConnectionRefused } => true,
+
+                // TCP has never brought an answer (a firewall dropping it without a word, a middlebox
+                // that accepts and swallows it).
+                TimeoutException => !channel.EverAnswered,
+
+                // A server that answers one question per connection.
+                EndOfStreamException => channel.ClosedAfterOneAnswer >= NoPipeliningAfter,
+                _ => false,
+            };
+            if (refused)
+            {
+                tcpRefused = true;
             }
 
-            if (!tcpRefused)
-            {
-                var channel = Tcp();
-                try
-                {
-                    return (await channel.ExchangeAsync(query, options.Timeout, ct).ConfigureAwait(false), true);
-                }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-                {
-                    // Nothing listens on TCP there (a UDP-only forwarder): UDP from now on.
-                    tcpRefused = true;
-                }
-                catch (TimeoutException) when (!channel.EverAnswered)
-                {
-                    // TCP has never brought an answer (a firewall dropping it without a word, a middlebox
-                    // that accepts and swallows it): UDP from now on, this query first.
-                    tcpRefused = true;
-                }
-                catch (EndOfStreamException) when (channel.ClosedAfterOneAnswer >= NoPipeliningAfter)
-                {
-                    // A server that answers one question per connection: UDP from now on, this query first.
-                    tcpRefused = true;
-                }
-            }
-
-            return (await Udp().ExchangeAsync(query, options.Timeout, time, ct).ConfigureAwait(false), false);
+            return refused;
         }
 
         public void Dispose()
@@ -233,7 +256,7 @@ internal sealed class DnsTransport : IDisposable
             }
         }
 
-        private TcpChannel Tcp()
+        public TcpChannel Tcp()
         {
             lock (gate)
             {
@@ -241,22 +264,15 @@ internal sealed class DnsTransport : IDisposable
             }
         }
 
-        private UdpChannel Udp()
+        public UdpChannel Udp()
         {
             UdpChannel[] set;
             lock (gate)
             {
-                set = udp ??= [.. Enumerable.Range(0, Math.Max(1, options.UdpSockets)).Select(_ => new UdpChannel(Server))];
+                set = udp ??= [.. Enumerable.Range(0, Math.Max(1, options.UdpSockets)).Select(_ => new UdpChannel(Server, options.Timeout, time))];
             }
 
             return set[Random.Shared.Next(set.Length)];
         }
-    }
-
-    private readonly record struct Attempt(DnsReply Reply, bool Retryable, bool ClosedUnderUs = false)
-    {
-        public static Attempt Final(DnsReply reply) => new(reply, false);
-
-        public static Attempt Retry(DnsReply reply) => new(reply, true);
     }
 }

@@ -9,7 +9,7 @@ namespace Reconciler.Observe.Dns;
 internal static partial class DnsWire
 {
     /// <summary>Decodes a response; throws <see cref="DnsWireException"/> when it is malformed.</summary>
-    public static DnsMessage Read(byte[] message)
+    public static DnsMessage Read(ReadOnlySpan<byte> message)
     {
         if (message.Length < 12)
         {
@@ -26,9 +26,8 @@ internal static partial class DnsWire
         }
     }
 
-    private static DnsMessage ReadChecked(byte[] message)
+    private static DnsMessage ReadChecked(ReadOnlySpan<byte> span)
     {
-        var span = message.AsSpan();
         var id = BinaryPrimitives.ReadUInt16BigEndian(span);
         var flags = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
         var questionCount = BinaryPrimitives.ReadUInt16BigEndian(span[4..]);
@@ -38,20 +37,33 @@ internal static partial class DnsWire
         var code = (DnsHeaderResponseCode)(flags & 0x000f);
 
         var at = 12;
-        var questions = new List<DnsQuestionEntry>(questionCount);
+        var questions = new DnsQuestionEntry[questionCount];
         for (var i = 0; i < questionCount; i++)
         {
             var name = ReadName(span, ref at);
             var type = (QueryType)ReadUInt16(span, ref at);
             var @class = (QueryClass)ReadUInt16(span, ref at);
-            questions.Add(new DnsQuestionEntry(name, type, @class));
+            questions[i] = new DnsQuestionEntry(name, type, @class);
         }
+
+        // Most owner names are a pointer to the question's name (at offset 12): that name is decoded once.
+        DnsString? questionName = null;
 
         // A truncated message may end anywhere after the question: its answers are not read.
         var answers = new List<DnsResourceRecord>(truncated ? 0 : answerCount);
         for (var i = 0; i < answerCount && !truncated; i++)
         {
-            var owner = ReadName(span, ref at);
+            DnsString owner;
+            if (questionCount > 0 && at + 1 < span.Length && span[at] == 0xC0 && span[at + 1] == 12)
+            {
+                owner = questionName ??= DnsString.FromResponseQueryString(questions[0].Name);
+                at += 2;
+            }
+            else
+            {
+                owner = DnsString.FromResponseQueryString(ReadName(span, ref at));
+            }
+
             var type = (ResourceRecordType)ReadUInt16(span, ref at);
             var @class = (QueryClass)ReadUInt16(span, ref at);
             var ttl = (int)((uint)ReadUInt16(span, ref at) << 16 | ReadUInt16(span, ref at));
@@ -61,7 +73,7 @@ internal static partial class DnsWire
                 throw new DnsWireException($"a {type} record's data ({length} bytes) runs past the end of the message");
             }
 
-            var info = new ResourceRecordInfo(DnsString.FromResponseQueryString(owner), type, @class, ttl, length);
+            var info = new ResourceRecordInfo(owner, type, @class, ttl, length);
             if (ReadData(span[..(at + length)], at, info) is { } record)
             {
                 answers.Add(record);

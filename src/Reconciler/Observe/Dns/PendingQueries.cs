@@ -4,47 +4,168 @@ using System.Security.Cryptography;
 namespace Reconciler.Observe.Dns;
 
 /// <summary>
-/// The queries waiting for an answer on one socket, by id. Each query gets an id drawn from the
-/// system's cryptographic generator (in batches) that no other waiting query holds. Not
-/// thread-safe: the channel that owns it calls it under its own lock.
+/// The queries waiting for an answer on one socket, by id, and their deadlines. Each query gets an id
+/// drawn from the system's cryptographic generator (in batches) that no other waiting query holds.
+/// Every query waits the same time, so deadlines fall in the order queries were asked: one timer,
+/// set for the oldest waiting query, times them all out (instead of a timer per query). Guarded by
+/// the owning channel's lock (<see cref="Gate"/>): <see cref="Add"/>, <see cref="Take"/> and
+/// <see cref="TakeAll"/> are called under it; queries taken out are completed outside it.
 /// </summary>
-internal sealed class PendingQueries
+internal sealed class PendingQueries : IDisposable
 {
-    private readonly Dictionary<ushort, TaskCompletionSource<byte[]>> waiting = [];
+    private readonly Dictionary<ushort, PendingQuery> waiting = [];
+    private readonly Queue<PendingQuery> byAge = new();
     private readonly byte[] ids = new byte[2 * 1024];
+    private readonly TimeSpan timeout;
+    private readonly TimeProvider time;
+    private readonly Action<long>? timedOut;
+    private ITimer? timer;
+    private bool armed;
     private int nextId = int.MaxValue;
 
-    /// <summary>Registers <paramref name="waiter"/> under a fresh id and returns the id.</summary>
-    public ushort Add(TaskCompletionSource<byte[]> waiter)
+    /// <param name="gate">The owning channel's lock.</param>
+    /// <param name="timeout">How long each query waits for its answer.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="timedOut">Called (outside the lock) after queries timed out, with when the latest of them was asked.</param>
+    public PendingQueries(Lock gate, TimeSpan timeout, TimeProvider time, Action<long>? timedOut = null)
     {
+        Gate = gate;
+        this.timeout = timeout;
+        this.time = time;
+        this.timedOut = timedOut;
+    }
+
+    public Lock Gate { get; }
+
+    /// <summary>
+    /// Registers a new query under a fresh id (call under <see cref="Gate"/>); it fails with
+    /// <see cref="TimeoutException"/> when no answer is handed to it in time, and is cancelled with
+    /// <paramref name="ct"/>.
+    /// </summary>
+    public PendingQuery Add(CancellationToken ct)
+    {
+        var query = new PendingQuery(this, time.GetTimestamp(), ct);
         ushort id;
         do
         {
             id = NextRandomId();
         }
-        while (!waiting.TryAdd(id, waiter));
+        while (!waiting.TryAdd(id, query));
 
-        return id;
-    }
-
-    /// <summary>Forgets <paramref name="waiter"/> (done, timed out or cancelled), unless its id already went to another query.</summary>
-    public void Remove(ushort id, TaskCompletionSource<byte[]> waiter)
-    {
-        if (waiting.TryGetValue(id, out var registered) && ReferenceEquals(registered, waiter))
+        query.Id = id;
+        while (byAge.TryPeek(out var oldest) && oldest.Settled)
         {
-            waiting.Remove(id);
+            byAge.Dequeue();
         }
+
+        byAge.Enqueue(query);
+        if (!armed)
+        {
+            armed = true;
+            timer ??= time.CreateTimer(static s => ((PendingQueries)s!).Sweep(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        if (ct.CanBeCanceled)
+        {
+            query.Cancellation = ct.UnsafeRegister(static s => ((PendingQuery)s!).Cancel(), query);
+        }
+
+        return query;
     }
 
     /// <summary>The query waiting under <paramref name="id"/>, taken out; null for an id nobody waits for (late, duplicated or forged).</summary>
-    public TaskCompletionSource<byte[]>? Take(ushort id) => waiting.Remove(id, out var waiter) ? waiter : null;
+    public PendingQuery? Take(ushort id)
+    {
+        if (!waiting.Remove(id, out var query))
+        {
+            return null;
+        }
+
+        query.Settled = true;
+        return query;
+    }
 
     /// <summary>Every waiting query, taken out (to fail them together).</summary>
-    public List<TaskCompletionSource<byte[]>> TakeAll()
+    public List<PendingQuery> TakeAll()
     {
-        List<TaskCompletionSource<byte[]>> all = [.. waiting.Values];
+        List<PendingQuery> all = [.. waiting.Values];
         waiting.Clear();
+        byAge.Clear();
+        foreach (var query in all)
+        {
+            query.Settled = true;
+        }
+
         return all;
+    }
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            timer?.Dispose();
+            timer = null;
+        }
+    }
+
+    /// <summary>Forgets a cancelled query, unless its id already went to another one.</summary>
+    internal void Forget(PendingQuery query)
+    {
+        lock (Gate)
+        {
+            if (!query.Settled && waiting.TryGetValue(query.Id, out var registered) && ReferenceEquals(registered, query))
+            {
+                waiting.Remove(query.Id);
+                query.Settled = true;
+            }
+        }
+    }
+
+    /// <summary>The timer's work: times out every query past its deadline and sets the timer for the next one.</summary>
+    private void Sweep()
+    {
+        List<PendingQuery>? expired = null;
+        long latestAsked = 0;
+        lock (Gate)
+        {
+            armed = false;
+            var now = time.GetTimestamp();
+            while (byAge.TryPeek(out var oldest))
+            {
+                if (oldest.Settled)
+                {
+                    byAge.Dequeue();
+                    continue;
+                }
+
+                var left = timeout - time.GetElapsedTime(oldest.Asked, now);
+                if (left > TimeSpan.Zero)
+                {
+                    armed = true;
+                    timer?.Change(left, Timeout.InfiniteTimeSpan);
+                    break;
+                }
+
+                byAge.Dequeue();
+                waiting.Remove(oldest.Id);
+                oldest.Settled = true;
+                latestAsked = oldest.Asked;
+                (expired ??= []).Add(oldest);
+            }
+        }
+
+        if (expired is null)
+        {
+            return;
+        }
+
+        foreach (var query in expired)
+        {
+            query.Fail(new TimeoutException($"no answer within {timeout.TotalSeconds:0.###} s"));
+        }
+
+        timedOut?.Invoke(latestAsked);
     }
 
     private ushort NextRandomId()

@@ -13,7 +13,7 @@ internal sealed partial class TcpChannel
     /// </summary>
     private void Break(Connection? open, Exception e)
     {
-        List<TaskCompletionSource<byte[]>> waiting;
+        List<PendingQuery> waiting;
         lock (gate)
         {
             if (open is not null && !open.Close())
@@ -36,13 +36,13 @@ internal sealed partial class TcpChannel
 
         foreach (var waiter in waiting)
         {
-            waiter.TrySetException(e);
+            waiter.Fail(e);
         }
     }
 
     /// <summary>
-    /// After a query timed out: a connection that has answered nothing since the query was asked (at
-    /// <paramref name="asked"/>) is taken as dead (a peer or middlebox that dropped it without a word)
+    /// After queries timed out: a connection that has answered nothing since the latest of them was
+    /// asked (at <paramref name="asked"/>) is taken as dead (a peer or middlebox that dropped it without a word)
     /// and retired, so the retry opens a new one.
     /// </summary>
     private void RetireIfSilent(long asked)

@@ -20,20 +20,25 @@ internal sealed partial class TcpChannel : IDisposable
     private readonly IPEndPoint server;
     private readonly TimeSpan connectTimeout;
     private readonly TimeProvider time;
-    private readonly PendingQueries pending = new();
-    private readonly List<byte[]> outbox = [];
+    private readonly PendingQueries pending;
     private readonly Lock gate = new();
+    private OutboxBuffer outbox = new();
+    private OutboxBuffer sending = new();
     private Connection? connection;
     private bool writing;
     private bool disposed;
     private int closedAfterOneAnswer;
     private bool everAnswered;
 
-    public TcpChannel(IPEndPoint server, TimeSpan connectTimeout, TimeProvider time)
+    /// <param name="server">The server.</param>
+    /// <param name="timeout">How long a query waits for its answer, and a connection may take to open.</param>
+    /// <param name="time">The clock.</param>
+    public TcpChannel(IPEndPoint server, TimeSpan timeout, TimeProvider time)
     {
         this.server = server;
-        this.connectTimeout = connectTimeout;
+        connectTimeout = timeout;
         this.time = time;
+        pending = new PendingQueries(gate, timeout, time, RetireIfSilent);
     }
 
     /// <summary>
@@ -46,26 +51,25 @@ internal sealed partial class TcpChannel : IDisposable
     public bool EverAnswered => Volatile.Read(ref everAnswered);
 
     /// <summary>
-    /// Queues <paramref name="query"/> under a fresh id and waits up to <paramref name="timeout"/> for
-    /// the answer with that id. Throws <see cref="TimeoutException"/>, <see cref="SocketException"/>,
-    /// <see cref="EndOfStreamException"/> (the server closed the connection) or <see cref="OperationCanceledException"/>.
+    /// Queues <paramref name="query"/> under a fresh id; the task brings the answer with that id (in
+    /// a pooled array: see <see cref="PendingQuery"/>), or fails with <see cref="TimeoutException"/>
+    /// (none within the timeout), <see cref="SocketException"/>, <see cref="EndOfStreamException"/>
+    /// (the server closed the connection) or <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<byte[]> ExchangeAsync(ReadOnlyMemory<byte> query, TimeSpan timeout, CancellationToken ct)
+    public Task<ArraySegment<byte>> ExchangeAsync(ReadOnlySpan<byte> query, CancellationToken ct)
     {
-        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var asked = time.GetTimestamp();
-        var framed = new byte[query.Length + 2];
-        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
-        query.Span.CopyTo(framed.AsSpan(2));
-        ushort id;
+        if (ct.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ArraySegment<byte>>(ct);
+        }
+
+        PendingQuery waiter;
         bool startWriter;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            id = pending.Add(waiter);
-
-            BinaryPrimitives.WriteUInt16BigEndian(framed.AsSpan(2), id);
-            outbox.Add(framed);
+            waiter = pending.Add(ct);
+            outbox.AppendFramed(query, waiter.Id);
             startWriter = !writing;
             writing = true;
         }
@@ -75,22 +79,7 @@ internal sealed partial class TcpChannel : IDisposable
             _ = WriteLoopAsync();
         }
 
-        try
-        {
-            return await waiter.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            RetireIfSilent(asked);
-            throw;
-        }
-        finally
-        {
-            lock (gate)
-            {
-                pending.Remove(id, waiter);
-            }
-        }
+        return waiter.Task;
     }
 
     public void Dispose()
@@ -110,6 +99,7 @@ internal sealed partial class TcpChannel : IDisposable
 
         open?.Close();
         Break(null, new ObjectDisposedException(nameof(TcpChannel)));
+        pending.Dispose();
     }
 
 
@@ -117,21 +107,22 @@ internal sealed partial class TcpChannel : IDisposable
     private async Task WriteLoopAsync()
     {
         await Task.Yield();
-        var batch = new List<byte[]>();
-        var buffer = new byte[4096];
         while (true)
         {
             Connection? open;
+            OutboxBuffer batch;
             lock (gate)
             {
-                if (outbox.Count == 0 || disposed)
+                if (outbox.Length == 0 || disposed)
                 {
                     writing = false;
                     return;
                 }
 
-                batch.AddRange(outbox);
-                outbox.Clear();
+                // The writer owns `sending` alone (one writer at a time): swap it with the outbox.
+                batch = outbox;
+                outbox = sending;
+                sending = batch;
                 open = connection;
             }
 
@@ -157,23 +148,10 @@ internal sealed partial class TcpChannel : IDisposable
                 }
             }
 
-            var length = batch.Sum(b => b.Length);
-            if (buffer.Length < length)
-            {
-                buffer = new byte[Math.Max(length, 2 * buffer.Length)];
-            }
-
-            var at = 0;
-            foreach (var framed in batch)
-            {
-                framed.CopyTo(buffer, at);
-                at += framed.Length;
-            }
-
             try
             {
                 open.LastActive = time.GetTimestamp();
-                await open.Socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
+                await open.Socket.SendAsync(batch.Written, SocketFlags.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -268,16 +246,12 @@ internal sealed partial class TcpChannel : IDisposable
             return;
         }
 
-        TaskCompletionSource<byte[]>? waiter;
+        PendingQuery? waiter;
         lock (gate)
         {
             waiter = pending.Take(id);
-            if (waiter is null)
-            {
-                return;
-            }
         }
 
-        waiter.TrySetResult(message.ToArray());
+        waiter?.Answer(message);
     }
 }

@@ -16,13 +16,17 @@ internal sealed class UdpChannel : IDisposable
     private const int ReceiveBufferSize = 65535;
 
     private readonly Socket socket;
-    private readonly PendingQueries pending = new();
+    private readonly PendingQueries pending;
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
     private Task? receiving;
 
-    public UdpChannel(IPEndPoint server)
+    /// <param name="server">The server.</param>
+    /// <param name="timeout">How long a query waits for its answer.</param>
+    /// <param name="time">The clock.</param>
+    public UdpChannel(IPEndPoint server, TimeSpan timeout, TimeProvider time)
     {
+        pending = new PendingQueries(gate, timeout, time);
         socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -36,34 +40,35 @@ internal sealed class UdpChannel : IDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="query"/> under a fresh id (written into it) and waits up to
-    /// <paramref name="timeout"/> for the answer with that id. Throws <see cref="TimeoutException"/>,
-    /// <see cref="SocketException"/> (e.g. the server's port is closed) or <see cref="OperationCanceledException"/>.
+    /// Sends <paramref name="query"/> under a fresh id (written into it); the task brings the answer
+    /// with that id (in a pooled array: see <see cref="PendingQuery"/>), or fails with
+    /// <see cref="TimeoutException"/>, <see cref="SocketException"/> (e.g. the server's port is
+    /// closed) or <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<byte[]> ExchangeAsync(Memory<byte> query, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    public async Task<ArraySegment<byte>> ExchangeAsync(Memory<byte> query, CancellationToken ct)
     {
-        var waiter = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        ushort id;
+        ct.ThrowIfCancellationRequested();
+        PendingQuery waiter;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(stop.IsCancellationRequested, this);
             receiving ??= ReceiveLoopAsync(stop.Token);
-            id = pending.Add(waiter);
+            waiter = pending.Add(ct);
         }
 
+        BinaryPrimitives.WriteUInt16BigEndian(query.Span, waiter.Id);
         try
         {
-            BinaryPrimitives.WriteUInt16BigEndian(query.Span, id);
             await socket.SendAsync(query, SocketFlags.None, ct).ConfigureAwait(false);
-            return await waiter.Task.WaitAsync(timeout, time, ct).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            lock (gate)
-            {
-                pending.Remove(id, waiter);
-            }
+            pending.Forget(waiter);
+            waiter.Cancellation.Unregister();
+            throw;
         }
+
+        return await waiter.Task.ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -80,6 +85,7 @@ internal sealed class UdpChannel : IDisposable
 
         socket.Dispose();
         FailAll(new ObjectDisposedException(nameof(UdpChannel)));
+        pending.Dispose();
         stop.Dispose();
     }
 
@@ -113,23 +119,19 @@ internal sealed class UdpChannel : IDisposable
                 continue;
             }
 
-            TaskCompletionSource<byte[]>? waiter;
+            PendingQuery? waiter;
             lock (gate)
             {
                 waiter = pending.Take(id);
-                if (waiter is null)
-                {
-                    continue;
-                }
             }
 
-            waiter.TrySetResult(buffer.AsSpan(0, length).ToArray());
+            waiter?.Answer(buffer.AsSpan(0, length));
         }
     }
 
     private void FailAll(Exception e)
     {
-        List<TaskCompletionSource<byte[]>> waiting;
+        List<PendingQuery> waiting;
         lock (gate)
         {
             waiting = pending.TakeAll();
@@ -137,7 +139,7 @@ internal sealed class UdpChannel : IDisposable
 
         foreach (var waiter in waiting)
         {
-            waiter.TrySetException(e);
+            waiter.Fail(e);
         }
     }
 }
