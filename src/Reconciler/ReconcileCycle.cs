@@ -67,7 +67,7 @@ public sealed class ReconcileCycle
         ArgumentNullException.ThrowIfNull(repoDirectory);
         var wanted = Wanted(domains);
         var loaded = Channel.CreateUnbounded<DomainSpec>(new UnboundedChannelOptions { SingleReader = true });
-        var loading = Task.Run(
+        var loading = Task.Factory.StartNew(
             () =>
             {
                 try
@@ -85,7 +85,9 @@ public sealed class ReconcileCycle
                     loaded.Writer.TryComplete();
                 }
             },
-            CancellationToken.None);
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
         Dictionary<DomainSpec, DomainPlan> plans;
         try

@@ -88,7 +88,9 @@ public static class DesiredStateLoader
 
         // Each file is read on its own (a fleet's files spread over the cores); the results are merged in path order.
         var read = new (string Domain, DomainSpec? Spec, DiagnosticBag Own)[domainFiles.Count];
-        Parallel.For(0, domainFiles.Count, i =>
+        // Handing domains over while reading, the caller has work for the other cores (observing them):
+        // then read on the calling thread alone, in path order, and leave the thread pool to that work.
+        Parallel.For(0, domainFiles.Count, new ParallelOptions { MaxDegreeOfParallelism = onDomain is null ? -1 : 1 }, i =>
         {
             var file = domainFiles[i];
             var fileDomain = fileDomains[i];
