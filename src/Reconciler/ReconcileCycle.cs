@@ -58,31 +58,35 @@ public sealed class ReconcileCycle
     }
 
     /// <summary>
-    /// Loads the config repository at <paramref name="repoDirectory"/> and runs one pass over it,
-    /// limited to <paramref name="domains"/> when given: each domain is observed as soon as its file is
-    /// read, while the loader reads the rest.
+    /// Loads the config repository at <paramref name="repoDirectory"/> and runs one pass over it. Over
+    /// the whole fleet each domain is observed as soon as its file is read, while the loader reads the
+    /// rest; limited to <paramref name="domains"/>, the fleet is read first (on every core) and only those
+    /// are observed. <paramref name="loaded"/> gets the desired state as soon as it is read, before the
+    /// observing ends (to report file errors early).
     /// </summary>
-    public async Task<CycleResult> RunAsync(string repoDirectory, IReadOnlyCollection<string>? domains, CancellationToken ct)
+    public async Task<CycleResult> RunAsync(string repoDirectory, IReadOnlyCollection<string>? domains, CancellationToken ct, Action<DesiredState>? loaded = null)
     {
         ArgumentNullException.ThrowIfNull(repoDirectory);
-        var wanted = Wanted(domains);
-        var loaded = Channel.CreateUnbounded<DomainSpec>(new UnboundedChannelOptions { SingleReader = true });
+        if (domains is { Count: > 0 })
+        {
+            var desired = DesiredStateLoader.Load(repoDirectory);
+            loaded?.Invoke(desired);
+            return await RunAsync(desired, domains, ct).ConfigureAwait(false);
+        }
+
+        var read = Channel.CreateUnbounded<DomainSpec>(new UnboundedChannelOptions { SingleReader = true });
         var loading = Task.Factory.StartNew(
             () =>
             {
                 try
                 {
-                    return DesiredStateLoader.Load(repoDirectory, spec =>
-                    {
-                        if (wanted is null || wanted.Contains(DnsName.Normalize(spec.Domain)))
-                        {
-                            loaded.Writer.TryWrite(spec);
-                        }
-                    });
+                    var desired = DesiredStateLoader.Load(repoDirectory, spec => read.Writer.TryWrite(spec), ct);
+                    loaded?.Invoke(desired);
+                    return desired;
                 }
                 finally
                 {
-                    loaded.Writer.TryComplete();
+                    read.Writer.TryComplete();
                 }
             },
             CancellationToken.None,
@@ -92,16 +96,16 @@ public sealed class ReconcileCycle
         Dictionary<DomainSpec, DomainPlan> plans;
         try
         {
-            plans = await ObserveAndPlanAsync(loaded.Reader.ReadAllAsync(ct), ct).ConfigureAwait(false);
+            plans = await ObserveAndPlanAsync(read.Reader.ReadAllAsync(ct), ct).ConfigureAwait(false);
         }
         catch
         {
-            // The load ends on its own (it reads local files): let it, so nothing of it runs unobserved.
+            // The load stops at cancellation and ends on its own otherwise: wait, so nothing of it runs unobserved.
             await loading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
             throw;
         }
 
-        return Assemble(await loading.ConfigureAwait(false), wanted, plans);
+        return Assemble(await loading.ConfigureAwait(false), null, plans);
     }
 
     /// <summary>
@@ -134,7 +138,7 @@ public sealed class ReconcileCycle
         // Planning is pure and independent per domain: each is planned on the worker that observed it.
         var plans = new ConcurrentDictionary<DomainSpec, DomainPlan>(ReferenceEqualityComparer.Instance);
         memo?.BeginPass();
-        await observe(specs, (spec, live) => plans[spec] = memo is null ? PlanOne(spec, live) : memo.Plan(spec, live, PlanOne), ct).ConfigureAwait(false);
+        await observe(specs, (spec, live) => plans[spec] = PlanOne(spec, live), ct).ConfigureAwait(false);
         memo?.EndPass();
         return new Dictionary<DomainSpec, DomainPlan>(plans, ReferenceEqualityComparer.Instance);
     }
@@ -187,11 +191,12 @@ public sealed class ReconcileCycle
             }
         };
 
+    /// <summary>The domain's plan (the memo's when it has one); a failure makes this domain unknown, not the pass fail.</summary>
     private DomainPlan PlanOne(DomainSpec spec, LiveDomain live)
     {
         try
         {
-            return Planner.Plan(spec, live, time);
+            return memo is null ? Planner.Plan(spec, live, time) : memo.Plan(spec, live, (s, l) => Planner.Plan(s, l, time));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

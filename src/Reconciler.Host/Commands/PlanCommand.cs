@@ -69,8 +69,10 @@ public static class PlanCommand
 
         // --domain names are checked against the domain files' names before anything is read or asked.
         var names = wanted.Select(DnsName.Normalize).Distinct(StringComparer.Ordinal).ToList();
+        // (Without a domains/ folder the load says so: that, not "x is not declared", is the error to show.)
         var declared = DesiredStateLoader.DeclaredDomains(directory);
-        var undeclared = names.Where(n => !declared.Contains(n)).ToList();
+        var hasDomainsFolder = Directory.Exists(Path.Combine(directory, DesiredStateLoader.DomainsFolder));
+        var undeclared = names.Where(n => hasDomainsFolder && !declared.Contains(n)).ToList();
         foreach (var name in undeclared)
         {
             await error.WriteLineAsync($"error: {name} is not declared under {directory}/domains/".AsMemory(), ct).ConfigureAwait(false);
@@ -102,12 +104,15 @@ public static class PlanCommand
 
         // Each domain is observed (and planned) as soon as its file is read, while the rest are read.
         var started = Stopwatch.GetTimestamp();
-        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(directory, names, ct).ConfigureAwait(false);
-        var desired = result.Desired;
-        foreach (var diagnostic in desired.Diagnostics.Where(d => d.Severity >= Severity.Error))
+        // File errors are shown as soon as the fleet is read, not after observing it.
+        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(directory, names, ct, loaded =>
         {
-            await error.WriteLineAsync(diagnostic.ToString().AsMemory(), ct).ConfigureAwait(false);
-        }
+            foreach (var diagnostic in loaded.Diagnostics.Where(d => d.Severity >= Severity.Error))
+            {
+                error.WriteLine(diagnostic.ToString());
+            }
+        }).ConfigureAwait(false);
+        var desired = result.Desired;
 
         if (progress)
         {

@@ -25,7 +25,8 @@ public static class DesiredStateLoader
     /// to <paramref name="onDomain"/> as soon as its file is read (from several threads, in no fixed
     /// order), so a caller can start observing it while the rest of the fleet is still being read.
     /// </summary>
-    public static DesiredState Load(string repoDirectory, Action<DomainSpec>? onDomain)
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled while reading.</exception>
+    public static DesiredState Load(string repoDirectory, Action<DomainSpec>? onDomain, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(repoDirectory);
         if (!Directory.Exists(Path.Combine(repoDirectory, DomainsFolder)))
@@ -36,19 +37,15 @@ public static class DesiredStateLoader
             return new DesiredState([], [], [new Diagnostic(Severity.Error, DomainsFolder + "/", 0, 0, message)], new RenderSettings(null));
         }
 
-        var files = new List<DesiredFile>();
         var config = Path.Combine(repoDirectory, ConfigFile);
-        if (File.Exists(config))
-        {
-            files.Add(new DesiredFile(ConfigFile, ReadBounded(config)));
-        }
+        var configFile = File.Exists(config) ? new DesiredFile(ConfigFile, ReadBounded(config)) : null;
 
-        foreach (var path in Directory.EnumerateFiles(Path.Combine(repoDirectory, DomainsFolder)).Where(IsDomainFile).Order(StringComparer.Ordinal))
-        {
-            files.Add(new DesiredFile($"{DomainsFolder}/{Path.GetFileName(path)}", ReadBounded(path)));
-        }
-
-        return Load(files, onDomain);
+        // Each domain file is read when its turn comes (not all before the first is parsed), and a
+        // file that cannot be read is that domain's error, not the end of the load.
+        var domainFiles = Directory.EnumerateFiles(Path.Combine(repoDirectory, DomainsFolder)).Where(IsDomainFile).Order(StringComparer.Ordinal)
+            .Select(path => new DomainFileSource($"{DomainsFolder}/{Path.GetFileName(path)}", () => ReadBounded(path)))
+            .ToList();
+        return Load(configFile, domainFiles, onDomain, ct);
     }
 
     /// <summary>
@@ -72,14 +69,22 @@ public static class DesiredStateLoader
     public static DesiredState Load(IReadOnlyList<DesiredFile> files, Action<DomainSpec>? onDomain)
     {
         ArgumentNullException.ThrowIfNull(files);
+        var domainFiles = files.Where(f => f.Path.StartsWith(DomainsFolder + "/", StringComparison.Ordinal)
+                     && f.Path.IndexOf('/', DomainsFolder.Length + 1) < 0 && IsDomainFile(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => new DomainFileSource(f.Path, () => f.Content))
+            .ToList();
+        return Load(files.FirstOrDefault(f => f.Path == ConfigFile), domainFiles, onDomain, CancellationToken.None);
+    }
+
+    /// <summary>The load itself: <paramref name="domainFiles"/> in path order, each read when its turn comes.</summary>
+    private static DesiredState Load(DesiredFile? configFile, List<DomainFileSource> domainFiles, Action<DomainSpec>? onDomain, CancellationToken ct)
+    {
         var bag = new DiagnosticBag();
-        var settings = ConfigReader.Read(files.FirstOrDefault(f => f.Path == ConfigFile), bag);
+        var settings = ConfigReader.Read(configFile, bag);
         var configBroken = bag.Items.Any(d => d.Severity >= Severity.Error);
         var configDiagnostics = bag.Items.ToHashSet();
 
         var loaded = new List<(string Domain, string File, DomainSpec? Spec, int Line, int Column)>();
-        var domainFiles = files.Where(f => f.Path.StartsWith(DomainsFolder + "/", StringComparison.Ordinal)
-                     && f.Path.IndexOf('/', DomainsFolder.Length + 1) < 0 && IsDomainFile(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
 
         // A domain declared by two files (x.yaml and x.yml, or a U-label and its A-label) is known from
         // the names alone, so a valid file can be handed over before the others are read.
@@ -90,20 +95,21 @@ public static class DesiredStateLoader
         var read = new (string Domain, DomainSpec? Spec, DiagnosticBag Own)[domainFiles.Count];
         // Handing domains over while reading, the caller has work for the other cores (observing them):
         // then read on the calling thread alone, in path order, and leave the thread pool to that work.
-        Parallel.For(0, domainFiles.Count, new ParallelOptions { MaxDegreeOfParallelism = onDomain is null ? -1 : 1 }, i =>
+        Parallel.For(0, domainFiles.Count, new ParallelOptions { MaxDegreeOfParallelism = onDomain is null ? -1 : 1, CancellationToken = ct }, i =>
         {
-            var file = domainFiles[i];
+            var source = domainFiles[i];
             var fileDomain = fileDomains[i];
             var own = new DiagnosticBag();
             DomainSpec? spec;
             try
             {
-                spec = ReadDomain(file, fileDomain, settings.Defaults, own);
+                spec = ReadDomain(new DesiredFile(source.Path, source.Read()), fileDomain, settings.Defaults, own);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Defence in depth: a reader bug must not stop the other domains.
-                own.Error(file.Path, 0, 0, $"the file could not be read: {e.Message}");
+                // An unreadable file (permissions, removed meanwhile), or defence in depth: a reader bug
+                // must not stop the other domains.
+                own.Error(source.Path, 0, 0, $"the file could not be read: {e.Message}");
                 spec = null;
             }
 
@@ -170,6 +176,9 @@ public static class DesiredStateLoader
 
         return new DomainReader(bag, partial: false).Read(DefaultsMerger.Merge(map, defaults), file.Path, fileDomain);
     }
+
+    /// <summary>A domain file's repository path and how to read its bytes.</summary>
+    private sealed record DomainFileSource(string Path, Func<byte[]> Read);
 
     private static string FileDomain(string path) => DnsName.Normalize(Path.GetFileNameWithoutExtension(path));
 

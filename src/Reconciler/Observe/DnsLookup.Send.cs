@@ -14,35 +14,55 @@ internal sealed partial class DnsLookup
         {
             await memo.InFlight.WaitAsync(ct).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            promise.TrySetCanceled(ct);
+            return;
+        }
         catch (Exception e)
         {
             promise.SetException(e);
             return;
         }
 
-        DnsReply reply;
+        // The promise is completed only after the in-flight slot is released: lookups waiting on it
+        // may run inline and ask again.
+        DnsReply? reply = null;
+        string? failure = null;
         try
         {
             reply = await transport.QueryAsync(name, type, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            promise.SetException(new OperationCanceledException($"cancelled asking {Servers} for {name} {type}", e, ct));
-            return;
+            // Cancelled, not answered: the run is over.
         }
         catch (Exception e)
         {
-            promise.SetResult(new RawAnswer([], false, $"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}", Servers));
-            return;
+            failure = $"{e.GetType().Name} asking {Servers} for {name} {type}: {e.Message}";
         }
         finally
         {
             memo.InFlight.Release();
         }
 
+        if (reply is not { } answered)
+        {
+            if (failure is null)
+            {
+                promise.TrySetCanceled(ct);
+            }
+            else
+            {
+                promise.SetResult(new RawAnswer([], false, failure, Servers));
+            }
+
+            return;
+        }
+
         try
         {
-            promise.SetResult(Interpret(reply, name, type));
+            promise.SetResult(Interpret(answered, name, type));
         }
         catch (Exception e)
         {

@@ -131,9 +131,10 @@ public sealed class LiveObserver : IDisposable
         {
             return await run.ObserveAsync(spec, token).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested && !token.IsCancellationRequested)
         {
             // A fault in one domain's observation (a bug) must not stop the others: it is undecided.
+            // (A cancelled iteration token means the run is ending: another domain's callback failed.)
             logger.LogError(e, "Observing {Domain} failed", spec.Domain);
             return DomainObservation.Undecided(spec, $"observing {spec.Domain} failed ({e.GetType().Name}: {e.Message})");
         }

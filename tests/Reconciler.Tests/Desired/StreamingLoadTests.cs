@@ -70,4 +70,21 @@ public sealed class StreamingLoadTests : IDisposable
         Assert.Equal(["a.example", "b.example", "xn--bcher-kva.example"], declared.Order(StringComparer.Ordinal));
         Assert.Equal(declared.Order(StringComparer.Ordinal), state.Domains.Select(d => d.Domain).Concat(state.Invalid.Select(i => i.Domain)).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void An_unreadable_domain_file_is_that_domains_error_and_the_others_load()
+    {
+        Write("domains/a.example.yaml", "domain: a.example\n");
+        File.CreateSymbolicLink(Path.Combine(repo.FullName, "domains", "gone.example.yaml"), Path.Combine(repo.FullName, "nowhere.yaml"));
+
+        var handed = new ConcurrentBag<DomainSpec>();
+        var state = DesiredStateLoader.Load(repo.FullName, handed.Add);
+
+        Assert.Equal("a.example", Assert.Single(state.Domains).Domain);
+        Assert.Equal("a.example", Assert.Single(handed).Domain);
+        Assert.Equal(new InvalidDomain("gone.example", "domains/gone.example.yaml"), Assert.Single(state.Invalid));
+        var error = Assert.Single(state.Diagnostics);
+        Assert.Equal("domains/gone.example.yaml", error.File);
+        Assert.StartsWith("the file could not be read: ", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -54,6 +54,25 @@ public sealed class PendingQueriesTests
     }
 
     [Fact]
+    public void A_silent_connection_is_retired_before_its_timed_out_queries_fail_so_their_retries_get_a_new_one()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var gate = new Lock();
+        PendingQuery? query = null;
+        var stillWaitingWhenRetired = new List<bool>();
+        using var pending = new PendingQueries(gate, Timeout, clock, _ => stillWaitingWhenRetired.Add(!query!.Task.IsCompleted));
+        lock (gate)
+        {
+            query = pending.Add(CancellationToken.None);
+        }
+
+        clock.Advance(Timeout);
+
+        Assert.Equal([true], stillWaitingWhenRetired);
+        Assert.IsType<TimeoutException>(query.Task.Exception?.InnerException);
+    }
+
+    [Fact]
     public void A_cancelled_query_is_cancelled_and_forgotten_and_ids_are_never_shared()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);

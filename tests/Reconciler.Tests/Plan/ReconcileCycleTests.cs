@@ -137,6 +137,38 @@ public sealed class ReconcileCycleTests
     }
 
     [Fact]
+    public async Task Cancelling_a_streaming_pass_stops_the_load_and_throws()
+    {
+        var repo = Directory.CreateTempSubdirectory("cycle-cancel-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(repo.FullName, "domains"));
+            for (var i = 0; i < 200; i++)
+            {
+                File.WriteAllText(Path.Combine(repo.FullName, "domains", $"d{i:D3}.example.yaml"), $"domain: d{i:D3}.example\nspf: \"v=spf1 -all\"\n");
+            }
+
+            using var cts = new CancellationTokenSource();
+            var observed = 0;
+            var cycle = new ReconcileCycle(async (stream, done, ct) =>
+            {
+                await foreach (var spec in stream.WithCancellation(ct))
+                {
+                    observed++;
+                    await cts.CancelAsync();
+                }
+            }, Clock);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cycle.RunAsync(repo.FullName, null, cts.Token));
+            Assert.True(observed < 200, $"observed {observed} of 200 after the cancel");
+        }
+        finally
+        {
+            repo.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_streaming_observer_that_skips_a_domain_is_an_error()
     {
         var cycle = new ReconcileCycle(async (stream, done, ct) =>

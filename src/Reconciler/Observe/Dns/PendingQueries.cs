@@ -26,7 +26,7 @@ internal sealed class PendingQueries : IDisposable
     /// <param name="gate">The owning channel's lock.</param>
     /// <param name="timeout">How long each query waits for its answer.</param>
     /// <param name="time">The clock.</param>
-    /// <param name="timedOut">Called (outside the lock) after queries timed out, with when the latest of them was asked.</param>
+    /// <param name="timedOut">Called (outside the lock) when queries timed out, before they are failed, with when the latest of them was asked.</param>
     public PendingQueries(Lock gate, TimeSpan timeout, TimeProvider time, Action<long>? timedOut = null)
     {
         Gate = gate;
@@ -160,12 +160,12 @@ internal sealed class PendingQueries : IDisposable
             return;
         }
 
+        // Retire a silent connection before failing anyone: their retries must go out on a new one.
+        timedOut?.Invoke(latestAsked);
         foreach (var query in expired)
         {
             query.Fail(new TimeoutException($"no answer within {timeout.TotalSeconds:0.###} s"));
         }
-
-        timedOut?.Invoke(latestAsked);
     }
 
     private ushort NextRandomId()
