@@ -113,12 +113,16 @@ public sealed class ObserveOptions
         command.Options.Add(DnsProtocol);
     }
 
-    /// <summary>The observer options from a parse result; resolver host names are resolved here.</summary>
-    public async Task<LiveObserverOptions> BindAsync(ParseResult parseResult, CancellationToken ct)
+    /// <summary>
+    /// The resolver endpoints written as <c>address[:port]</c> or <c>host[:port]</c> (host names resolved
+    /// here, the first address taken). A value that is malformed or does not resolve is an
+    /// <see cref="ArgumentException"/> naming <paramref name="option"/> and the value.
+    /// </summary>
+    public static async Task<List<IPEndPoint>> ResolveAsync(IEnumerable<string> values, string option, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(values);
         var resolvers = new List<IPEndPoint>();
-        foreach (var value in parseResult.GetValue(Dns) ?? [])
+        foreach (var value in values)
         {
             if (TryParseEndpoint(value, out var endpoint, out var host, out var error))
             {
@@ -126,15 +130,33 @@ public sealed class ObserveOptions
             }
             else if (host is not null)
             {
-                var addresses = await System.Net.Dns.GetHostAddressesAsync(host.Value.Name, ct).ConfigureAwait(false);
-                var address = addresses.FirstOrDefault() ?? throw new ArgumentException($"--dns {value}: {host.Value.Name} has no address");
+                IPAddress[] addresses;
+                try
+                {
+                    addresses = await System.Net.Dns.GetHostAddressesAsync(host.Value.Name, ct).ConfigureAwait(false);
+                }
+                catch (System.Net.Sockets.SocketException e)
+                {
+                    throw new ArgumentException($"{option} {value}: {host.Value.Name} could not be resolved ({e.Message}); give the resolver's address, e.g. 192.0.2.53 or [2001:db8::53]:53", e);
+                }
+
+                var address = addresses.FirstOrDefault() ?? throw new ArgumentException($"{option} {value}: {host.Value.Name} has no address");
                 resolvers.Add(new IPEndPoint(address, host.Value.Port));
             }
             else
             {
-                throw new ArgumentException($"--dns {value}: {error}");
+                throw new ArgumentException($"{option} {value}: {error}");
             }
         }
+
+        return resolvers;
+    }
+
+    /// <summary>The observer options from a parse result; resolver host names are resolved here.</summary>
+    public async Task<LiveObserverOptions> BindAsync(ParseResult parseResult, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var resolvers = await ResolveAsync(parseResult.GetValue(Dns) ?? [], "--dns", ct).ConfigureAwait(false);
 
         return new LiveObserverOptions
         {

@@ -84,23 +84,14 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
     public static LiveObserverOptions ObserverOptions(ReconcilerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var resolvers = new List<IPEndPoint>();
-        foreach (var value in options.Dns)
+        List<IPEndPoint> resolvers;
+        try
         {
-            if (ObserveOptions.TryParseEndpoint(value, out var endpoint, out var host, out var error))
-            {
-                resolvers.Add(endpoint!);
-            }
-            else if (host is not null)
-            {
-                var address = Dns.GetHostAddresses(host.Value.Name).FirstOrDefault()
-                    ?? throw new InvalidOperationException($"Reconciler:Dns: {host.Value.Name} has no address.");
-                resolvers.Add(new IPEndPoint(address, host.Value.Port));
-            }
-            else
-            {
-                throw new InvalidOperationException($"Reconciler:Dns: '{value}': {error}.");
-            }
+            resolvers = ObserveOptions.ResolveAsync(options.Dns, "Reconciler:Dns:", CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
         }
 
         return new LiveObserverOptions

@@ -30,4 +30,17 @@ public sealed class ObserverOptionsTests
     {
         Assert.Equal(TimeSpan.FromHours(1), PipelineCycleRunner.ObserverOptions(new ReconcilerOptions()).PolicyCadence);
     }
+
+    [Fact]
+    public void Resolver_names_resolve_as_for_plan_and_a_bad_value_is_named()
+    {
+        // localhost resolves from the hosts file: no query leaves the machine.
+        var observe = PipelineCycleRunner.ObserverOptions(new ReconcilerOptions { Dns = ["localhost:5353", "[::1]:53"] });
+        Assert.True(System.Net.IPAddress.IsLoopback(observe.Resolvers[0].Address));
+        Assert.Equal(5353, observe.Resolvers[0].Port);
+        Assert.Equal("[::1]:53", observe.Resolvers[1].ToString());
+
+        var error = Assert.Throws<InvalidOperationException>(() => PipelineCycleRunner.ObserverOptions(new ReconcilerOptions { Dns = ["127.0.0.1:99999"] }));
+        Assert.StartsWith("Reconciler:Dns: 127.0.0.1:99999: ", error.Message, StringComparison.Ordinal);
+    }
 }
