@@ -46,12 +46,6 @@ public sealed class ReconcileCycle
         memo = reusePlans ? new PlanMemo() : null;
     }
 
-    /// <param name="observeAll">Observes the given domains, one <see cref="LiveDomain"/> per spec in the same order.</param>
-    public ReconcileCycle(Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observeAll, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
-        : this(Batch(observeAll ?? throw new ArgumentNullException(nameof(observeAll))), time, logger, reusePlans)
-    {
-    }
-
     public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
         : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveEachAsync, time, logger, reusePlans)
     {
@@ -93,7 +87,7 @@ public sealed class ReconcileCycle
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-        Dictionary<DomainSpec, DomainPlan> plans;
+        IReadOnlyDictionary<DomainSpec, DomainPlan> plans;
         try
         {
             plans = await ObserveAndPlanAsync(read.Reader.ReadAllAsync(ct), ct).ConfigureAwait(false);
@@ -133,18 +127,18 @@ public sealed class ReconcileCycle
         return ReconcilePlan.Of(plans);
     }
 
-    private async Task<Dictionary<DomainSpec, DomainPlan>> ObserveAndPlanAsync(IAsyncEnumerable<DomainSpec> specs, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<DomainSpec, DomainPlan>> ObserveAndPlanAsync(IAsyncEnumerable<DomainSpec> specs, CancellationToken ct)
     {
         // Planning is pure and independent per domain: each is planned on the worker that observed it.
         var plans = new ConcurrentDictionary<DomainSpec, DomainPlan>(ReferenceEqualityComparer.Instance);
         memo?.BeginPass();
         await observe(specs, (spec, live) => plans[spec] = PlanOne(spec, live), ct).ConfigureAwait(false);
         memo?.EndPass();
-        return new Dictionary<DomainSpec, DomainPlan>(plans, ReferenceEqualityComparer.Instance);
+        return plans;
     }
 
     /// <summary>The plan of the pass, in the order of <paramref name="desired"/>: each wanted domain's, then the invalid ones'.</summary>
-    private CycleResult Assemble(DesiredState desired, HashSet<string>? wanted, Dictionary<DomainSpec, DomainPlan> planned)
+    private CycleResult Assemble(DesiredState desired, HashSet<string>? wanted, IReadOnlyDictionary<DomainSpec, DomainPlan> planned)
     {
         var specs = desired.Domains.Where(d => Includes(wanted, d.Domain)).ToList();
         var invalid = desired.Invalid.Where(d => Includes(wanted, d.Domain)).ToList();
@@ -167,29 +161,6 @@ public sealed class ReconcileCycle
         domains is { Count: > 0 } ? domains.Select(DnsName.Normalize).ToHashSet(StringComparer.Ordinal) : null;
 
     private static bool Includes(HashSet<string>? wanted, string domain) => wanted is null || wanted.Contains(DnsName.Normalize(domain));
-
-    /// <summary>An observer of a whole list as one of a stream: collects the stream, then calls back in order.</summary>
-    private static Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> Batch(
-        Func<IReadOnlyList<DomainSpec>, CancellationToken, Task<IReadOnlyList<LiveDomain>>> observeAll) =>
-        async (stream, observed, ct) =>
-        {
-            var specs = new List<DomainSpec>();
-            await foreach (var spec in stream.WithCancellation(ct).ConfigureAwait(false))
-            {
-                specs.Add(spec);
-            }
-
-            var live = await observeAll(specs, ct).ConfigureAwait(false);
-            if (live.Count != specs.Count)
-            {
-                throw new InvalidOperationException($"the observer returned {live.Count} results for {specs.Count} domains");
-            }
-
-            for (var i = 0; i < specs.Count; i++)
-            {
-                observed(specs[i], live[i]);
-            }
-        };
 
     /// <summary>The domain's plan (the memo's when it has one); a failure makes this domain unknown, not the pass fail.</summary>
     private DomainPlan PlanOne(DomainSpec spec, LiveDomain live)

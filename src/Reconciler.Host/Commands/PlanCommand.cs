@@ -102,9 +102,9 @@ public static class PlanCommand
             await error.WriteLineAsync($"observing {count} domains...".AsMemory(), ct).ConfigureAwait(false);
         }
 
-        // Each domain is observed (and planned) as soon as its file is read, while the rest are read.
+        // Each domain is observed (and planned) as soon as its file is read, while the rest are read;
+        // file errors are shown as soon as the fleet is read, not after observing it.
         var started = Stopwatch.GetTimestamp();
-        // File errors are shown as soon as the fleet is read, not after observing it.
         var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(directory, names, ct, loaded =>
         {
             foreach (var diagnostic in loaded.Diagnostics.Where(d => d.Severity >= Severity.Error))

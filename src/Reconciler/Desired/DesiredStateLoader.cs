@@ -22,8 +22,9 @@ public static class DesiredStateLoader
 
     /// <summary>
     /// As <see cref="Load(string)"/>, handing each domain that will be in <see cref="DesiredState.Domains"/>
-    /// to <paramref name="onDomain"/> as soon as its file is read (from several threads, in no fixed
-    /// order), so a caller can start observing it while the rest of the fleet is still being read.
+    /// to <paramref name="onDomain"/> as soon as its file is read, so a caller can start observing it while
+    /// the rest of the fleet is still being read. With a callback the files are read one after another
+    /// on the calling thread, in path order (the caller's work has the other cores); without, on every core.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled while reading.</exception>
     public static DesiredState Load(string repoDirectory, Action<DomainSpec>? onDomain, CancellationToken ct = default)
@@ -63,17 +64,14 @@ public static class DesiredStateLoader
     }
 
     /// <summary>Loads from files already in memory (e.g. fetched through the GitHub API); other paths are ignored.</summary>
-    public static DesiredState Load(IReadOnlyList<DesiredFile> files) => Load(files, null);
-
-    /// <summary>As <see cref="Load(IReadOnlyList{DesiredFile})"/>, handing each valid domain to <paramref name="onDomain"/> as soon as it is read (see <see cref="Load(string, Action{DomainSpec})"/>).</summary>
-    public static DesiredState Load(IReadOnlyList<DesiredFile> files, Action<DomainSpec>? onDomain)
+    public static DesiredState Load(IReadOnlyList<DesiredFile> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         var domainFiles = files.Where(f => f.Path.StartsWith(DomainsFolder + "/", StringComparison.Ordinal)
                      && f.Path.IndexOf('/', DomainsFolder.Length + 1) < 0 && IsDomainFile(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal)
             .Select(f => new DomainFileSource(f.Path, () => f.Content))
             .ToList();
-        return Load(files.FirstOrDefault(f => f.Path == ConfigFile), domainFiles, onDomain, CancellationToken.None);
+        return Load(files.FirstOrDefault(f => f.Path == ConfigFile), domainFiles, null, CancellationToken.None);
     }
 
     /// <summary>The load itself: <paramref name="domainFiles"/> in path order, each read when its turn comes.</summary>
@@ -84,26 +82,22 @@ public static class DesiredStateLoader
         var configBroken = bag.Items.Any(d => d.Severity >= Severity.Error);
         var configDiagnostics = bag.Items.ToHashSet();
 
-        var loaded = new List<(string Domain, string File, DomainSpec? Spec, int Line, int Column)>();
-
         // A domain declared by two files (x.yaml and x.yml, or a U-label and its A-label) is known from
         // the names alone, so a valid file can be handed over before the others are read.
         var fileDomains = domainFiles.Select(f => FileDomain(f.Path)).ToList();
         var declaredTwice = fileDomains.GroupBy(d => d, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
 
-        // Each file is read on its own (a fleet's files spread over the cores); the results are merged in path order.
-        var read = new (string Domain, DomainSpec? Spec, DiagnosticBag Own)[domainFiles.Count];
-        // Handing domains over while reading, the caller has work for the other cores (observing them):
-        // then read on the calling thread alone, in path order, and leave the thread pool to that work.
+        // Each file is read on its own; the results are merged in path order. Handing domains over while
+        // reading, the caller has work for the other cores: then one file after another on this thread.
+        var read = new (DomainSpec? Valid, DiagnosticBag Own)[domainFiles.Count];
         Parallel.For(0, domainFiles.Count, new ParallelOptions { MaxDegreeOfParallelism = onDomain is null ? -1 : 1, CancellationToken = ct }, i =>
         {
             var source = domainFiles[i];
-            var fileDomain = fileDomains[i];
             var own = new DiagnosticBag();
             DomainSpec? spec;
             try
             {
-                spec = ReadDomain(new DesiredFile(source.Path, source.Read()), fileDomain, settings.Defaults, own);
+                spec = ReadDomain(new DesiredFile(source.Path, source.Read()), fileDomains[i], settings.Defaults, own);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -113,50 +107,42 @@ public static class DesiredStateLoader
                 spec = null;
             }
 
-            read[i] = (fileDomain, spec, own);
-            if (onDomain is not null && spec is not null && !configBroken && !declaredTwice.Contains(fileDomain) && !own.Items.Any(d => d.Severity >= Severity.Error))
+            var valid = spec is not null && !configBroken && !declaredTwice.Contains(fileDomains[i]) && !own.Items.Any(d => d.Severity >= Severity.Error);
+            read[i] = (valid ? spec : null, own);
+            if (valid)
             {
-                onDomain(spec);
+                onDomain?.Invoke(spec!);
             }
         });
 
         for (var i = 0; i < domainFiles.Count; i++)
         {
-            var file = domainFiles[i];
-            var (fileDomain, spec, own) = read[i];
-            foreach (var d in own.Items)
+            var path = domainFiles[i].Path;
+            foreach (var d in read[i].Own.Items)
             {
-                if (d.File == file.Path)
+                if (d.File == path)
                 {
                     bag.Add(d);
                 }
                 else if (!configDiagnostics.Contains(d))
                 {
-                    bag.Add(d with { Message = $"{d.Message} (default applied to {fileDomain})" });
+                    bag.Add(d with { Message = $"{d.Message} (default applied to {fileDomains[i]})" });
                 }
             }
 
-            var valid = spec is not null && !configBroken && !own.Items.Any(d => d.Severity >= Severity.Error);
-            loaded.Add((fileDomain, file.Path, valid ? spec : null, 1, 1));
-        }
-
-        foreach (var group in loaded.GroupBy(l => l.Domain).Where(g => g.Count() > 1))
-        {
-            var paths = group.Select(g => g.File).ToList();
-            foreach (var entry in group)
+            if (declaredTwice.Contains(fileDomains[i]))
             {
-                bag.Error(entry.File, 0, 0, $"domain {group.Key} is declared in more than one file ({string.Join(", ", paths)}); keep exactly one");
+                var paths = domainFiles.Where((_, j) => fileDomains[j] == fileDomains[i]).Select(f => f.Path);
+                bag.Error(path, 0, 0, $"domain {fileDomains[i]} is declared in more than one file ({string.Join(", ", paths)}); keep exactly one");
             }
-
-            loaded = [.. loaded.Select(l => l.Domain == group.Key ? l with { Spec = null } : l)];
         }
 
         var diagnostics = bag.Items.Distinct()
             .OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Message, StringComparer.Ordinal)
             .ToList();
         return new DesiredState(
-            [.. loaded.Where(l => l.Spec is not null).Select(l => l.Spec!)],
-            [.. loaded.Where(l => l.Spec is null).Select(l => new InvalidDomain(l.Domain, l.File))],
+            [.. read.Where(r => r.Valid is not null).Select(r => r.Valid!)],
+            [.. Enumerable.Range(0, read.Length).Where(i => read[i].Valid is null).Select(i => new InvalidDomain(fileDomains[i], domainFiles[i].Path))],
             diagnostics,
             settings.Render);
     }

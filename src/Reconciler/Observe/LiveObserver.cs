@@ -66,16 +66,7 @@ public sealed class LiveObserver : IDisposable
     {
         ArgumentNullException.ThrowIfNull(specs);
         var results = new LiveDomain[specs.Count];
-        await RunAsync(
-            (run, count) => Parallel.ForEachAsync(
-                Enumerable.Range(0, specs.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
-                async (i, token) =>
-                {
-                    results[i] = await ObserveOneAsync(run, specs[i], ct, token).ConfigureAwait(false);
-                    Interlocked.Increment(ref count.Domains);
-                }),
-            ct).ConfigureAwait(false);
+        await ObserveEachAsync(Enumerable.Range(0, specs.Count).ToAsyncEnumerable(), i => specs[i], (i, live) => results[i] = live, ct).ConfigureAwait(false);
         return results;
     }
 
@@ -88,16 +79,7 @@ public sealed class LiveObserver : IDisposable
     {
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(observed);
-        return RunAsync(
-            (run, count) => Parallel.ForEachAsync(
-                specs,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
-                async (spec, token) =>
-                {
-                    observed(spec, await ObserveOneAsync(run, spec, ct, token).ConfigureAwait(false));
-                    Interlocked.Increment(ref count.Domains);
-                }),
-            ct);
+        return ObserveEachAsync(specs, spec => spec, observed, ct);
     }
 
     public void Dispose()
@@ -106,20 +88,26 @@ public sealed class LiveObserver : IDisposable
         resolvers.Dispose();
     }
 
-    /// <summary>Runs <paramref name="each"/> as one observation run (one memo, one set of NS transports) and logs its totals.</summary>
-    private async Task RunAsync(Func<ObserveRun, RunCount, Task> each, CancellationToken ct)
+    /// <summary>One observation run (one memo, one set of NS transports) over <paramref name="items"/>, with its totals logged.</summary>
+    private async Task ObserveEachAsync<T>(IAsyncEnumerable<T> items, Func<T, DomainSpec> specOf, Action<T, LiveDomain> observed, CancellationToken ct)
     {
         policies.Prune();
         using var servers = new ServerTransports(options, time);
         var run = NewRun(servers);
         var started = time.GetTimestamp();
         var (queries, fetches) = (DnsQueries, HttpsFetches);
-        var count = new RunCount();
-        await each(run, count).ConfigureAwait(false);
-        ct.ThrowIfCancellationRequested();
+        var domains = 0;
+        await Parallel.ForEachAsync(
+            items,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
+            async (item, token) =>
+            {
+                observed(item, await ObserveOneAsync(run, specOf(item), ct, token).ConfigureAwait(false));
+                Interlocked.Increment(ref domains);
+            }).ConfigureAwait(false);
         logger.LogInformation(
             "Observed {Domains} domains in {ElapsedMs} ms: {Queries} DNS queries, {Fetches} policy fetches",
-            count.Domains,
+            domains,
             (long)time.GetElapsedTime(started).TotalMilliseconds,
             DnsQueries - queries,
             HttpsFetches - fetches);
@@ -168,11 +156,5 @@ public sealed class LiveObserver : IDisposable
                 transport.Value.Dispose();
             }
         }
-    }
-
-    /// <summary>How many domains a run observed (counted by its workers).</summary>
-    private sealed class RunCount
-    {
-        public int Domains;
     }
 }

@@ -25,22 +25,6 @@ public sealed class PlanMemo
     /// <summary>Plans reused by the last pass.</summary>
     public int Reused { get; private set; }
 
-    /// <summary>One plan per spec (same order), made with <paramref name="plan"/> where the memo has none; spreads the work over the cores.</summary>
-    public DomainPlan[] PlanAll(
-        IReadOnlyList<DomainSpec> specs,
-        IReadOnlyList<LiveDomain> live,
-        Func<DomainSpec, LiveDomain, DomainPlan> plan,
-        CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(specs);
-        ArgumentNullException.ThrowIfNull(live);
-        BeginPass();
-        var plans = new DomainPlan[specs.Count];
-        Parallel.For(0, specs.Count, new ParallelOptions { CancellationToken = ct }, i => plans[i] = Plan(specs[i], live[i], plan));
-        EndPass();
-        return plans;
-    }
-
     /// <summary>Starts a pass: the domains planned until <see cref="EndPass"/> are what the next pass can reuse.</summary>
     public void BeginPass()
     {

@@ -16,19 +16,14 @@ public sealed class PlanMemoTests
         var (spec, live) = Case("mta-sts-id-bump-policy-changed");
         var memo = new PlanMemo();
         var time = new FakeTimeProvider(Now);
-        var calls = 0;
-        DomainPlan Plan(DomainSpec s, LiveDomain l)
-        {
-            calls++;
-            return Planner.Plan(s, l, time);
-        }
+        var planner = new CountingPlanner(time);
 
-        var first = memo.PlanAll([spec], [live], Plan, CancellationToken.None)[0];
+        var first = Pass(memo, spec, live, planner);
         time.Advance(TimeSpan.FromHours(1));
         var again = PlanJson.ReadLive(PlanJson.Serialize(live))!;
-        var second = memo.PlanAll([spec], [again], Plan, CancellationToken.None)[0];
+        var second = Pass(memo, spec, again, planner);
 
-        Assert.Equal(1, calls);
+        Assert.Equal(1, planner.Calls);
         Assert.Equal(1, memo.Reused);
         Assert.Same(first, second);
         Assert.NotNull(first.MtaSts?.ProposedId);
@@ -39,24 +34,19 @@ public sealed class PlanMemoTests
     {
         var (spec, live) = Case("mta-sts-id-bump-policy-changed");
         var memo = new PlanMemo();
-        var calls = 0;
-        DomainPlan Plan(DomainSpec s, LiveDomain l)
-        {
-            calls++;
-            return Planner.Plan(s, l, new FakeTimeProvider(Now));
-        }
+        var planner = new CountingPlanner(new FakeTimeProvider(Now));
 
-        memo.PlanAll([spec], [live], Plan, CancellationToken.None);
+        Pass(memo, spec, live, planner);
         var moved = live with { DmarcTxt = new Found<IReadOnlyList<string>>(["v=DMARC1; p=none"]) };
-        var replanned = memo.PlanAll([spec], [moved], Plan, CancellationToken.None)[0];
-        Assert.Equal(2, calls);
+        var replanned = Pass(memo, spec, moved, planner);
+        Assert.Equal(2, planner.Calls);
         Assert.Equal(0, memo.Reused);
         Assert.Contains(replanned.Findings, f => f.Check == Checks.Dmarc);
 
         // The same content parsed again (a new revision) is a new spec object: planned again.
         var (reloaded, _) = Case("mta-sts-id-bump-policy-changed");
-        memo.PlanAll([reloaded], [moved], Plan, CancellationToken.None);
-        Assert.Equal(3, calls);
+        Pass(memo, reloaded, moved, planner);
+        Assert.Equal(3, planner.Calls);
     }
 
     [Fact]
@@ -64,18 +54,13 @@ public sealed class PlanMemoTests
     {
         var (spec, live) = Case("coverage-mx-unknown");
         var memo = new PlanMemo();
-        var calls = 0;
-        DomainPlan Plan(DomainSpec s, LiveDomain l)
-        {
-            calls++;
-            return Planner.Plan(s, l, new FakeTimeProvider(Now));
-        }
+        var planner = new CountingPlanner(new FakeTimeProvider(Now));
 
-        var first = memo.PlanAll([spec], [live], Plan, CancellationToken.None)[0];
-        memo.PlanAll([spec], [live], Plan, CancellationToken.None);
+        var first = Pass(memo, spec, live, planner);
+        Pass(memo, spec, live, planner);
 
         Assert.Equal(DomainStatus.Unknown, first.Status);
-        Assert.Equal(2, calls);
+        Assert.Equal(2, planner.Calls);
     }
 
     [Fact]
@@ -83,26 +68,21 @@ public sealed class PlanMemoTests
     {
         var (spec, live) = Case("mta-sts-id-bump-policy-changed");
         var memo = new PlanMemo();
-        var calls = 0;
-        DomainPlan Plan(DomainSpec s, LiveDomain l)
-        {
-            calls++;
-            return Planner.Plan(s, l, new FakeTimeProvider(Now));
-        }
+        var planner = new CountingPlanner(new FakeTimeProvider(Now));
 
-        Assert.Throws<InvalidOperationException>(() => memo.Plan(spec, live, Plan));
+        Assert.Throws<InvalidOperationException>(() => memo.Plan(spec, live, planner.Plan));
         memo.BeginPass();
-        var first = memo.Plan(spec, live, Plan);
+        var first = memo.Plan(spec, live, planner.Plan);
         memo.EndPass();
 
         // A pass without the domain (say it moved to another shard) forgets it.
         memo.BeginPass();
         memo.EndPass();
         memo.BeginPass();
-        var again = memo.Plan(spec, live, Plan);
+        var again = memo.Plan(spec, live, planner.Plan);
         memo.EndPass();
 
-        Assert.Equal(2, calls);
+        Assert.Equal(2, planner.Calls);
         Assert.NotSame(first, again);
         Assert.Equal(0, memo.Reused);
     }
@@ -113,5 +93,26 @@ public sealed class PlanMemoTests
         var spec = GoldenCaseTests.LoadSpec(Path.Combine(dir, "desired.yaml"));
         var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))!;
         return (spec, live);
+    }
+
+    /// <summary>One pass over one domain.</summary>
+    private static DomainPlan Pass(PlanMemo memo, DomainSpec spec, LiveDomain live, CountingPlanner planner)
+    {
+        memo.BeginPass();
+        var plan = memo.Plan(spec, live, planner.Plan);
+        memo.EndPass();
+        return plan;
+    }
+
+    /// <summary>Plans with <see cref="Planner"/> and counts how often it was asked.</summary>
+    private sealed class CountingPlanner(TimeProvider time)
+    {
+        public int Calls { get; private set; }
+
+        public DomainPlan Plan(DomainSpec spec, LiveDomain live)
+        {
+            Calls++;
+            return Planner.Plan(spec, live, time);
+        }
     }
 }

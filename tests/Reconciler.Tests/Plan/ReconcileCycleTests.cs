@@ -19,6 +19,21 @@ public sealed class ReconcileCycleTests
             new RenderSettings(null));
     }
 
+    /// <summary>An observer that reports each domain of the stream with <paramref name="observe"/>'s result (none when null).</summary>
+    private static Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> Observer(
+        Func<DomainSpec, LiveDomain?> observe, List<string>? seen = null) =>
+        async (stream, done, ct) =>
+        {
+            await foreach (var spec in stream.WithCancellation(ct))
+            {
+                seen?.Add(spec.Domain);
+                if (observe(spec) is { } live)
+                {
+                    done(spec, live);
+                }
+            }
+        };
+
     private static LiveDomain Live(string domain)
     {
         var live = Reconciler.Plan.Output.PlanJson.ReadLive(File.ReadAllText(Path.Combine(GoldenCaseTests.CasesDir(), "in-sync-baseline", "live.json")))!;
@@ -29,11 +44,7 @@ public sealed class ReconcileCycleTests
     public async Task One_pass_observes_the_valid_domains_and_plans_the_invalid_ones_as_invalid()
     {
         var observed = new List<string>();
-        var cycle = new ReconcileCycle((specs, _) =>
-        {
-            observed.AddRange(specs.Select(s => s.Domain));
-            return Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList());
-        }, Clock);
+        var cycle = new ReconcileCycle(Observer(s => Live(s.Domain), observed), Clock);
 
         var result = await cycle.RunAsync(State(), null, CancellationToken.None);
 
@@ -47,7 +58,7 @@ public sealed class ReconcileCycleTests
     [Fact]
     public async Task A_domain_filter_limits_observation_and_plan()
     {
-        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList()), Clock);
+        var cycle = new ReconcileCycle(Observer(s => Live(s.Domain)), Clock);
         var result = await cycle.RunAsync(State(), ["EXAMPLE.com."], CancellationToken.None);
         var only = Assert.Single(result.Plan.Domains);
         Assert.Equal("example.com", only.Domain);
@@ -59,7 +70,7 @@ public sealed class ReconcileCycleTests
     public async Task An_error_in_reconciler_yaml_makes_the_run_exit_one()
     {
         var state = State() with { Diagnostics = [new Diagnostic(Reconciler.Records.Severity.Error, "reconciler.yaml", 2, 3, "unknown key 'y'")] };
-        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(specs.Select(s => Live(s.Domain)).ToList()), Clock);
+        var cycle = new ReconcileCycle(Observer(s => Live(s.Domain)), Clock);
         var result = await cycle.RunAsync(state, ["example.com"], CancellationToken.None);
         Assert.Equal(0, result.Plan.ExitCode);
         Assert.Equal(1, result.ExitCode);
@@ -68,19 +79,11 @@ public sealed class ReconcileCycleTests
     [Fact]
     public async Task A_failure_while_planning_one_domain_makes_it_unknown_not_the_cycle_fail()
     {
-        var cycle = new ReconcileCycle((specs, _) => Task.FromResult<IReadOnlyList<LiveDomain>>(
-            specs.Select(s => s.Domain == "other.example" ? Live(s.Domain) with { Dkim = null! } : Live(s.Domain)).ToList()), Clock);
+        var cycle = new ReconcileCycle(Observer(s => s.Domain == "other.example" ? Live(s.Domain) with { Dkim = null! } : Live(s.Domain)), Clock);
         var result = await cycle.RunAsync(State(), null, CancellationToken.None);
         var other = Assert.Single(result.Plan.Domains, d => d.Domain == "other.example");
         Assert.Equal(DomainStatus.Unknown, other.Status);
         Assert.Equal(DomainStatus.InSync, Assert.Single(result.Plan.Domains, d => d.Domain == "example.com").Status);
-    }
-
-    [Fact]
-    public async Task An_observer_that_loses_domains_is_an_error_not_a_silent_gap()
-    {
-        var cycle = new ReconcileCycle((_, _) => Task.FromResult<IReadOnlyList<LiveDomain>>([]), Clock);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => cycle.RunAsync(State(), null, CancellationToken.None));
     }
 
     [Fact]
@@ -107,15 +110,8 @@ public sealed class ReconcileCycleTests
             }
 
             File.WriteAllText(Path.Combine(repo.FullName, "domains", "broken.example.yaml"), "domain: broken.example\nx: 1\n");
-            var observed = new System.Collections.Concurrent.ConcurrentBag<string>();
-            var cycle = new ReconcileCycle(async (stream, done, ct) =>
-            {
-                await foreach (var spec in stream.WithCancellation(ct))
-                {
-                    observed.Add(spec.Domain);
-                    done(spec, Live(spec.Domain));
-                }
-            }, Clock);
+            var observed = new List<string>();
+            var cycle = new ReconcileCycle(Observer(s => Live(s.Domain), observed), Clock);
 
             var streamed = await cycle.RunAsync(repo.FullName, null, CancellationToken.None);
             var loadedFirst = ReconcileCycle.Plan(streamed.Desired, names.Select(Live).ToList(), Clock);
@@ -170,18 +166,9 @@ public sealed class ReconcileCycleTests
     }
 
     [Fact]
-    public async Task A_streaming_observer_that_skips_a_domain_is_an_error()
+    public async Task An_observer_that_loses_a_domain_is_an_error_not_a_silent_gap()
     {
-        var cycle = new ReconcileCycle(async (stream, done, ct) =>
-        {
-            await foreach (var spec in stream.WithCancellation(ct))
-            {
-                if (spec.Domain != "other.example")
-                {
-                    done(spec, Live(spec.Domain));
-                }
-            }
-        }, Clock);
+        var cycle = new ReconcileCycle(Observer(s => s.Domain == "other.example" ? null : Live(s.Domain)), Clock);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cycle.RunAsync(State(), null, CancellationToken.None));
         Assert.Contains("other.example", error.Message, StringComparison.Ordinal);
     }
