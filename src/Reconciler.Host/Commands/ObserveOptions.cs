@@ -168,6 +168,8 @@ public sealed class ObserveOptions
             Timeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout)),
             ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout)),
             DnsProtocol = parseResult.GetValue(DnsProtocol),
+            // One run per process: a policy kept for a later run would only be held until exit.
+            PolicyCadence = TimeSpan.Zero,
         };
     }
 

@@ -5,9 +5,11 @@ namespace Reconciler.Observe;
 
 /// <summary>
 /// One run's memo of DNS answers: identical queries are sent once (one task per (server set, name,
-/// type), never two even when asked at the same instant). Names at or under a domain being observed
-/// live in that domain's scope and are dropped when its last observation ends; other names (shared
-/// SPF includes, provider hosts) live for the whole run. A fleet-sized run so keeps only what is shared.
+/// type), never two even when asked at the same instant). Names at or under a domain being observed,
+/// and its DMARC report authorisations (<c>domain._report._dmarc.reports.example</c>, asked only for
+/// it), live in that domain's scope and are dropped when its last observation ends; other names
+/// (shared SPF includes, provider hosts) live for the whole run. A fleet-sized run so keeps only what
+/// is shared.
 /// </summary>
 internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
 {
@@ -84,6 +86,7 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
     internal sealed class Scope(string domain)
     {
         private readonly string suffix = "." + domain;
+        private readonly string reportPrefix = domain + "._report._dmarc.";
 
         public string Domain { get; } = domain;
 
@@ -92,6 +95,7 @@ internal sealed class DnsMemo(int maxInFlight = DnsMemo.DefaultMaxInFlight)
         /// <summary>A domain's own answers: a dozen, asked by one observation (or a few at once).</summary>
         public ConcurrentDictionary<(string Servers, string Name, QueryType Type), Task<RawAnswer>> Answers { get; } = new(concurrencyLevel: 1, capacity: 16);
 
-        public bool Covers(string name) => name == Domain || name.EndsWith(suffix, StringComparison.Ordinal);
+        public bool Covers(string name) =>
+            name == Domain || name.EndsWith(suffix, StringComparison.Ordinal) || name.StartsWith(reportPrefix, StringComparison.Ordinal);
     }
 }

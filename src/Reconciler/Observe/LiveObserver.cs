@@ -137,7 +137,10 @@ public sealed class LiveObserver : IDisposable
         var resolver = new DnsLookup(resolvers, DnsLookup.Describe(options.Resolvers), counters, memo);
         return new ObserveRun(resolver, fetcher, options,
             // "(no recursion)" keeps these answers apart from the resolver's in the memo when a resolver is also an NS server.
-            endPoint => new DnsLookup(servers.For(endPoint), $"{endPoint} (no recursion)", counters, memo), policies, time);
+            endPoint => new DnsLookup(servers.For(endPoint), $"{endPoint} (no recursion)", counters, memo),
+            // Without a cadence nothing is reused: no cache, no key per domain.
+            options.PolicyCadence > TimeSpan.Zero ? policies : null,
+            time);
     }
 
     /// <summary>The recursion-off transports to a run's NS server addresses (--authoritative), closed when the run ends.</summary>

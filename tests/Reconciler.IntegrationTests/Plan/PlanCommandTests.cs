@@ -95,6 +95,18 @@ public sealed class PlanCommandTests : IDisposable
         Assert.NotNull(error);
     }
 
+    [Fact]
+    public async Task A_one_shot_run_keeps_no_policy_for_a_later_run()
+    {
+        var observe = new ObserveOptions();
+        var command = new System.CommandLine.Command("plan");
+        observe.AddTo(command);
+        var options = await observe.BindAsync(command.Parse(["--dns", "127.0.0.1:53", "--concurrency", "8"]), CancellationToken.None);
+
+        Assert.Equal(TimeSpan.Zero, options.PolicyCadence);
+        Assert.Equal(8, options.Concurrency);
+    }
+
     internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

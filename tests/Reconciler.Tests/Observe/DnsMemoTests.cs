@@ -64,4 +64,21 @@ public sealed class DnsMemoTests
         Ask(memo, third, "_spf.example.net", QueryType.TXT, ref sends);
         Assert.Equal(5, sends);
     }
+
+    [Fact]
+    public void A_domains_report_authorisations_go_with_its_scope()
+    {
+        var memo = new DnsMemo();
+        var sends = 0;
+        var scope = memo.Acquire("example.com");
+        Ask(memo, scope, "example.com._report._dmarc.reports.example.net", QueryType.TXT, ref sends);
+        Ask(memo, scope, "other.example._report._dmarc.reports.example.net", QueryType.TXT, ref sends);
+        Ask(memo, scope, "example.com.evil._report._dmarc.reports.example.net", QueryType.TXT, ref sends);
+        Assert.Equal(2, memo.SharedCount);
+
+        memo.Release(scope);
+        var again = memo.Acquire("example.com");
+        Ask(memo, again, "example.com._report._dmarc.reports.example.net", QueryType.TXT, ref sends);
+        Assert.Equal(4, sends);
+    }
 }
