@@ -208,6 +208,31 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
     }
 
     [Fact]
+    public async Task A_pass_without_new_drift_reads_only_the_open_issues_and_new_drift_reads_the_closed_ones_once()
+    {
+        // History: three domains drifted and came back in sync (three closed issues, two pages of two).
+        string[] settled = ["c.example", "d.example", "e.example"];
+        await Reporter(_gh).ReportAsync(Input(_sha, [Drift("a.example"), .. settled.Select(d => Drift(d))]), false, default);
+        await Reporter(_gh).ReportAsync(Input(_sha, [Drift("a.example"), .. settled.Select(InSync)]), false, default);
+        Assert.Equal(3, _gh.Issues().Count(i => i.State == "closed"));
+        _gh.ResetCounters();
+
+        await Reporter(_gh).ReportAsync(Input(_sha, [Drift("a.example"), .. settled.Select(InSync)]), false, default);
+
+        Assert.Equal(0, _gh.WriteCount);
+        Assert.Equal(0, _gh.CountRequests("GET", "state=closed"));
+        Assert.Equal(1, _gh.CountRequests("GET", "/issues?"));
+        _gh.ResetCounters();
+
+        var again = await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example"), Drift("c.example"), Drift("d.example"), InSync("e.example")), false, default);
+
+        Assert.Equal(2, again.Actions.Count(a => a.Verb == "reopen-issue"));
+        Assert.DoesNotContain(again.Actions, a => a.Verb == "create-issue");
+        Assert.Equal(2, _gh.CountRequests("GET", "state=closed"));
+        Assert.Equal(3, _gh.OpenIssues().Count);
+    }
+
+    [Fact]
     public async Task Issue_deleted_by_hand_is_created_again_once()
     {
         await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);

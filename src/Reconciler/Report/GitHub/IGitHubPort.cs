@@ -13,8 +13,11 @@ public interface IGitHubPort
     /// <summary>The login of the token's user.</summary>
     Task<string> GetCurrentLoginAsync(CancellationToken ct);
 
-    /// <summary>All issues (open and closed, every page) with <paramref name="label"/> created by <paramref name="creator"/>.</summary>
-    Task<IReadOnlyList<GhIssue>> ListIssuesAsync(string label, string creator, CancellationToken ct);
+    /// <summary>
+    /// The open issues (or, with <paramref name="closed"/>, the closed ones), every page, with
+    /// <paramref name="label"/> created by <paramref name="creator"/>.
+    /// </summary>
+    Task<IReadOnlyList<GhIssue>> ListIssuesAsync(string label, string creator, bool closed, CancellationToken ct);
 
     Task<GhIssue> CreateIssueAsync(string title, string body, IReadOnlyList<string> labels, CancellationToken ct);
 

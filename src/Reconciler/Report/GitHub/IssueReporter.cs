@@ -12,12 +12,12 @@ internal static class IssueReporter
     public static async Task ReportAsync(ReportContext ctx, ReportInput input, CancellationToken ct)
     {
         var login = await ctx.Port.GetCurrentLoginAsync(ct).ConfigureAwait(false);
-        var issues = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, ct).ConfigureAwait(false);
-        var byDomain = issues
-            .Select(i => (Issue: i, Marker: DriftMarker.Parse(i.Body)))
-            .Where(x => x.Marker is not null)
-            .GroupBy(x => x.Marker!.Value.Domain, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Select(x => x.Issue).OrderBy(i => i.Number).ToList(), StringComparer.OrdinalIgnoreCase);
+
+        // Every pass reads the open issues. The closed ones, which pile up with the fleet's history, are
+        // read only when a drifting domain has no open issue: its last closed one is reopened, never a
+        // second one opened.
+        var byDomain = ByDomain(await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: false, ct).ConfigureAwait(false));
+        Dictionary<string, List<GhIssue>>? closedByDomain = null;
         var labelChecked = false;
         var invalid = input.Invalid.Select(i => i.Domain).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var declared = input.DeclaredDomains.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -26,20 +26,26 @@ internal static class IssueReporter
 
         foreach (var plan in input.Plan.Domains)
         {
-            var existing = byDomain.GetValueOrDefault(plan.Domain) ?? [];
+            var openIssues = byDomain.GetValueOrDefault(plan.Domain) ?? [];
             await Guard(ctx, plan.Domain, async () =>
             {
-                var open = await CloseDuplicatesAsync(ctx, existing, ct).ConfigureAwait(false);
+                var open = await CloseDuplicatesAsync(ctx, openIssues, ct).ConfigureAwait(false);
                 switch (plan.Status)
                 {
                     case DomainStatus.Drift:
-                        if (open is null && existing.Count == 0 && !labelChecked)
+                        List<GhIssue> closed = [];
+                        if (open is null)
                         {
-                            await EnsureLabelAsync(ctx, ct).ConfigureAwait(false);
-                            labelChecked = true;
+                            closedByDomain ??= ByDomain(await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: true, ct).ConfigureAwait(false));
+                            closed = closedByDomain.GetValueOrDefault(plan.Domain) ?? [];
+                            if (closed.Count == 0 && !labelChecked)
+                            {
+                                await EnsureLabelAsync(ctx, ct).ConfigureAwait(false);
+                                labelChecked = true;
+                            }
                         }
 
-                        if (await DriftAsync(ctx, plan, open, existing, ct).ConfigureAwait(false) is { } fresh)
+                        if (await DriftAsync(ctx, plan, open, closed, ct).ConfigureAwait(false) is { } fresh)
                         {
                             created.Add((plan.Domain, fresh));
                         }
@@ -99,8 +105,19 @@ internal static class IssueReporter
         }
     }
 
-    /// <summary>Creates, edits or reopens the domain's issue; returns the issue when it created one.</summary>
-    private static async Task<GhIssue?> DriftAsync(ReportContext ctx, DomainPlan plan, GhIssue? open, List<GhIssue> existing, CancellationToken ct)
+    /// <summary>The issues carrying a drift marker, by the marker's domain, lowest number first.</summary>
+    private static Dictionary<string, List<GhIssue>> ByDomain(IReadOnlyList<GhIssue> issues) =>
+        issues
+            .Select(i => (Issue: i, Marker: DriftMarker.Parse(i.Body)))
+            .Where(x => x.Marker is not null)
+            .GroupBy(x => x.Marker!.Value.Domain, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Issue).OrderBy(i => i.Number).ToList(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Edits the domain's open issue, or reopens its last <paramref name="closed"/> one, or creates one;
+    /// returns the issue when it created one.
+    /// </summary>
+    private static async Task<GhIssue?> DriftAsync(ReportContext ctx, DomainPlan plan, GhIssue? open, List<GhIssue> closed, CancellationToken ct)
     {
         var fp = DriftMarker.Fingerprint(plan.Findings);
         var body = Body(plan, fp);
@@ -116,9 +133,9 @@ internal static class IssueReporter
             return null;
         }
 
-        if (existing.Count > 0)
+        if (closed.Count > 0)
         {
-            var last = existing[^1];
+            var last = closed[^1];
             await ctx.DoAsync("reopen-issue", $"#{last.Number}", $"{plan.Domain} drifts again (fp={fp})",
                 () => ctx.Port.EditIssueAsync(last.Number, new GhEdit(title, body, Open: true), ct)).ConfigureAwait(false);
             return null;
@@ -136,7 +153,7 @@ internal static class IssueReporter
     /// </summary>
     private static async Task ResolveRacesAsync(ReportContext ctx, List<(string Domain, GhIssue Issue)> created, string login, CancellationToken ct)
     {
-        var again = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, ct).ConfigureAwait(false);
+        var again = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: false, ct).ConfigureAwait(false);
         foreach (var (domain, issue) in created)
         {
             var lower = again
