@@ -56,16 +56,18 @@ public sealed class ReconcileCycle
     /// the whole fleet each domain is observed as soon as its file is read, while the loader reads the
     /// rest; limited to <paramref name="domains"/>, the fleet is read first (on every core) and only those
     /// are observed. <paramref name="loaded"/> gets the desired state as soon as it is read, before the
-    /// observing ends (to report file errors early).
+    /// observing ends (to report file errors early); <paramref name="planned"/> gets each observed
+    /// domain's plan as soon as it is made, on the worker that made it.
     /// </summary>
-    public async Task<CycleResult> RunAsync(string repoDirectory, IReadOnlyCollection<string>? domains, CancellationToken ct, Action<DesiredState>? loaded = null)
+    public async Task<CycleResult> RunAsync(
+        string repoDirectory, IReadOnlyCollection<string>? domains, CancellationToken ct, Action<DesiredState>? loaded = null, Action<DomainPlan>? planned = null)
     {
         ArgumentNullException.ThrowIfNull(repoDirectory);
         if (domains is { Count: > 0 })
         {
             var desired = DesiredStateLoader.Load(repoDirectory);
             loaded?.Invoke(desired);
-            return await RunAsync(desired, domains, ct).ConfigureAwait(false);
+            return await RunAsync(desired, domains, ct, planned).ConfigureAwait(false);
         }
 
         var read = Channel.CreateUnbounded<DomainSpec>(new UnboundedChannelOptions { SingleReader = true });
@@ -90,7 +92,7 @@ public sealed class ReconcileCycle
         IReadOnlyDictionary<DomainSpec, DomainPlan> plans;
         try
         {
-            plans = await ObserveAndPlanAsync(read.Reader.ReadAllAsync(ct), ct).ConfigureAwait(false);
+            plans = await ObserveAndPlanAsync(read.Reader.ReadAllAsync(ct), planned, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -105,13 +107,14 @@ public sealed class ReconcileCycle
     /// <summary>
     /// Runs one pass over <paramref name="desired"/>, limited to <paramref name="domains"/> when given
     /// (names compared as DNS names). Invalid domains are planned as invalid, never as removed.
+    /// <paramref name="planned"/> gets each observed domain's plan as soon as it is made.
     /// </summary>
-    public async Task<CycleResult> RunAsync(DesiredState desired, IReadOnlyCollection<string>? domains, CancellationToken ct)
+    public async Task<CycleResult> RunAsync(DesiredState desired, IReadOnlyCollection<string>? domains, CancellationToken ct, Action<DomainPlan>? planned = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var wanted = Wanted(domains);
         var specs = desired.Domains.Where(d => Includes(wanted, d.Domain)).ToList();
-        var plans = await ObserveAndPlanAsync(specs.ToAsyncEnumerable(), ct).ConfigureAwait(false);
+        var plans = await ObserveAndPlanAsync(specs.ToAsyncEnumerable(), planned, ct).ConfigureAwait(false);
         return Assemble(desired, wanted, plans);
     }
 
@@ -127,12 +130,17 @@ public sealed class ReconcileCycle
         return ReconcilePlan.Of(plans);
     }
 
-    private async Task<IReadOnlyDictionary<DomainSpec, DomainPlan>> ObserveAndPlanAsync(IAsyncEnumerable<DomainSpec> specs, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<DomainSpec, DomainPlan>> ObserveAndPlanAsync(IAsyncEnumerable<DomainSpec> specs, Action<DomainPlan>? planned, CancellationToken ct)
     {
         // Planning is pure and independent per domain: each is planned on the worker that observed it.
         var plans = new ConcurrentDictionary<DomainSpec, DomainPlan>(ReferenceEqualityComparer.Instance);
         memo?.BeginPass();
-        await observe(specs, (spec, live) => plans[spec] = PlanOne(spec, live), ct).ConfigureAwait(false);
+        await observe(specs, (spec, live) =>
+        {
+            var plan = PlanOne(spec, live);
+            plans[spec] = plan;
+            planned?.Invoke(plan);
+        }, ct).ConfigureAwait(false);
         memo?.EndPass();
         return plans;
     }

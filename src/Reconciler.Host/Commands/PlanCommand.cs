@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using Reconciler.Desired;
 using Reconciler.Observe;
+using Reconciler.Plan;
 using Reconciler.Plan.Output;
 using Reconciler.Records;
 using Reconciler.Report.Markdown;
@@ -103,15 +106,22 @@ public static class PlanCommand
         }
 
         // Each domain is observed (and planned) as soon as its file is read, while the rest are read;
-        // file errors are shown as soon as the fleet is read, not after observing it.
+        // file errors are shown as soon as the fleet is read, not after observing it. For JSON, each
+        // domain's entry is made as soon as it is planned: writing the plan at the end is only copying.
+        var pieces = format == "json" ? new ConcurrentDictionary<DomainPlan, byte[]>(ReferenceEqualityComparer.Instance) : null;
         var started = Stopwatch.GetTimestamp();
-        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(directory, names, ct, loaded =>
-        {
-            foreach (var diagnostic in loaded.Diagnostics.Where(d => d.Severity >= Severity.Error))
+        var result = await new ReconcileCycle(observer, TimeProvider.System).RunAsync(
+            directory,
+            names,
+            ct,
+            loaded =>
             {
-                error.WriteLine(diagnostic.ToString());
-            }
-        }).ConfigureAwait(false);
+                foreach (var diagnostic in loaded.Diagnostics.Where(d => d.Severity >= Severity.Error))
+                {
+                    error.WriteLine(diagnostic.ToString());
+                }
+            },
+            pieces is null ? null : plan => pieces[plan] = PlanJson.Piece(plan)).ConfigureAwait(false);
         var desired = result.Desired;
 
         if (progress)
@@ -119,24 +129,32 @@ public static class PlanCommand
             await error.WriteLineAsync($"done in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s ({observer.DnsQueries} DNS queries, {observer.HttpsFetches} policy fetches)".AsMemory(), ct).ConfigureAwait(false);
         }
 
-        await WriteAsync(output, format, result.Plan, desired, ct).ConfigureAwait(false);
+        await WriteAsync(output, format, result.Plan, desired, ct, pieces).ConfigureAwait(false);
         return new PlanRun(result.ExitCode, names, result);
     }
 
-    internal static async Task WriteAsync(TextWriter output, string format, Plan.ReconcilePlan plan, DesiredState desired, CancellationToken ct)
+    /// <summary>Prints <paramref name="plan"/> in <paramref name="format"/>; JSON entries come from <paramref name="pieces"/> when made already.</summary>
+    internal static async Task WriteAsync(
+        TextWriter output, string format, Plan.ReconcilePlan plan, DesiredState desired, CancellationToken ct, IReadOnlyDictionary<DomainPlan, byte[]>? pieces = null)
     {
+        pieces ??= new Dictionary<DomainPlan, byte[]>();
         switch (format)
         {
             case "json" when ReferenceEquals(output, Console.Out):
                 await using (var stdout = Console.OpenStandardOutput())
                 {
-                    await PlanJson.WriteAsync(stdout, plan, ct).ConfigureAwait(false);
+                    await PlanJson.WriteAsync(stdout, plan, pieces, ct).ConfigureAwait(false);
                     await stdout.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
                 }
 
                 break;
             case "json":
-                await output.WriteLineAsync(PlanJson.Serialize(plan).AsMemory(), ct).ConfigureAwait(false);
+                using (var buffer = new MemoryStream())
+                {
+                    await PlanJson.WriteAsync(buffer, plan, pieces, ct).ConfigureAwait(false);
+                    await output.WriteLineAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).AsMemory(), ct).ConfigureAwait(false);
+                }
+
                 break;
             case "markdown":
                 await output.WriteAsync(PlanMarkdown.Report(plan, desired.Invalid).AsMemory(), ct).ConfigureAwait(false);

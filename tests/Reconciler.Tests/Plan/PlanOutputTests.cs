@@ -44,6 +44,27 @@ public sealed class PlanOutputTests
     }
 
     [Fact]
+    public async Task Json_made_of_pieces_is_byte_for_byte_the_serialized_plan()
+    {
+        var plan = Sample();
+        // Hostile text (line feeds, quotes, non-ASCII) inside values must not be mistaken for layout.
+        var hostile = new DomainPlan("b.example", DomainStatus.Drift,
+            [new Finding(Checks.Dmarc, FindingKind.Mismatch, Severity.Error, "_dmarc.b.example", "v=DMARC1;\n p=reject", "\"x\"\r\n  é", "line\none")],
+            null, ["1. a\n\n  b"]);
+        plan = ReconcilePlan.Of([.. plan.Domains, hostile]);
+        using var whole = new MemoryStream();
+        await PlanJson.WriteAsync(whole, plan, CancellationToken.None);
+
+        // Every entry made beforehand, and none.
+        foreach (var pieces in new[] { plan.Domains.ToDictionary(d => d, PlanJson.Piece), new Dictionary<DomainPlan, byte[]>() })
+        {
+            using var assembled = new MemoryStream();
+            await PlanJson.WriteAsync(assembled, plan, pieces, CancellationToken.None);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(whole.ToArray()), System.Text.Encoding.UTF8.GetString(assembled.ToArray()));
+        }
+    }
+
+    [Fact]
     public void Json_is_valid_against_the_plan_schema_and_the_schema_rejects_unknown_values()
     {
         var schema = GoldenCaseTests.PlanSchema();
