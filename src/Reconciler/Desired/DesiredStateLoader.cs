@@ -173,9 +173,22 @@ public static class DesiredStateLoader
 
     private static byte[] ReadBounded(string path)
     {
-        using var stream = File.OpenRead(path);
-        var buffer = new byte[(int)Math.Min(stream.Length, YamlTreeReader.MaxBytes + 1)];
-        stream.ReadExactly(buffer);
+        // Read whole, straight into the result: no stream and no stream buffer per file.
+        using var handle = File.OpenHandle(path);
+        var buffer = new byte[(int)Math.Min(RandomAccess.GetLength(handle), YamlTreeReader.MaxBytes + 1)];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer.AsSpan(read), read);
+            if (n == 0)
+            {
+                // The file shrank while being read: what is there is the file.
+                return buffer[..read];
+            }
+
+            read += n;
+        }
+
         return buffer;
     }
 }

@@ -10,6 +10,8 @@ namespace Reconciler.Records;
 public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
 {
     public const string Rule = "RFC 9989 §4.7";
+
+    private readonly bool mixedCaseNames = Tags.Keys.Any(HasUpper);
     public const string LegacyRule = "RFC 9989";
 
     private static readonly ImmutableArray<string> Policies = ["none", "quarantine", "reject"];
@@ -168,6 +170,12 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
             return v;
         }
 
+        if (!mixedCaseNames)
+        {
+            // Asked names are lower-case: with only lower-case names written, a miss is an absent tag.
+            return null;
+        }
+
         foreach (var (k, value) in Tags)
         {
             if (string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
@@ -177,6 +185,19 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
         }
 
         return null;
+    }
+
+    private static bool HasUpper(string name)
+    {
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private string? Lower(string name) => Get(name) is { } v ? TagList.TrimFws(v).ToLowerInvariant() : null;
