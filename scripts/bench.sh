@@ -2,7 +2,7 @@
 # The benchmark: plans N generated domains (default 1,000 and 10,000) against a real Knot and a
 # Kestrel policy host on loopback, and measures in the same run the floor those servers allow
 # (dnsperf over the observer's exact query mix; a raw-SslStream client over the same policy URLs).
-# Usage: scripts/bench.sh [N ...] [--concurrency C]
+# Usage: scripts/bench.sh [N ...] [--concurrency C] [--rounds R]   (3 rounds of floor-then-plan by default)
 # Prints a Markdown table and the targets; exits non-zero only when it could not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,9 +5,16 @@ using System.Text.Json;
 
 namespace Reconciler.Bench;
 
-/// <summary>The figures of one fleet size.</summary>
+/// <summary>
+/// The figures of one fleet size: medians over the rounds (peak RSS: the highest); <see cref="Ratio"/> is
+/// the median of each round's plan / floor, the floor measured just before the plan it is compared with.
+/// </summary>
 public sealed record Figures(
     int Domains,
+    int Rounds,
+    double Ratio,
+    double RatioMin,
+    double RatioMax,
     double PlanSeconds,
     double PlanCpuSeconds,
     long PeakRssBytes,
@@ -24,16 +31,16 @@ public sealed record Figures(
     int ExpectedDrift)
 {
     public double FloorSeconds => DnsFloorSeconds + HttpsFloorSeconds;
-
-    public double Ratio => PlanSeconds / FloorSeconds;
 }
 
 /// <summary>
 /// The <c>run</c> mode: for one N, generates the world, starts Knot and the policy host, records the
 /// observer's query mix in a dry pass, measures the floors (dnsperf, raw SslStream), the cold
-/// <c>reconciler plan</c> (child process, GNU time for peak RSS) and the warm cycle.
+/// <c>reconciler plan</c> (child process, GNU time for peak RSS) and the warm cycle. The floors and the
+/// plan are measured in turn for several rounds: this machine's speed drifts by 10 % within minutes, so
+/// one floor measured a minute before one plan makes a ratio that swings.
 /// </summary>
-public sealed class Orchestrator(string binDirectory, int concurrency, TextWriter log)
+public sealed class Orchestrator(string binDirectory, int concurrency, int rounds, TextWriter log)
 {
     private string Self => Path.Combine(binDirectory, "reconciler-bench.dll");
 
@@ -102,35 +109,60 @@ public sealed class Orchestrator(string binDirectory, int concurrency, TextWrite
             log.WriteLine($"[{count}] dry pass: exit {dry.ExitCode}, {recorder.Questions.Count} queries recorded, {recorder.Truncated} truncated, {dry.Seconds:F1} s");
         }
 
-        // (1) DNS floor: dnsperf replaying that mix against the same Knot.
-        var dnsFloor = await DnsPerf.RunAsync(knot.EndPoint, queriesFile, ct);
-        log.WriteLine($"[{count}] dnsperf: {dnsFloor.Queries} queries at {dnsFloor.Qps:F0} q/s = {dnsFloor.Seconds:F3} s ({dnsFloor.Lost} lost)");
-
-        // (2) HTTPS floor: raw SslStream over the same targets with the same concurrency.
-        var floor = Tools.Results(await Tools.RunAsync("dotnet", [Self, "floor-https", world.TargetsFile, Str(policyPort), caFile, Str(concurrency)], ct));
-        log.WriteLine($"[{count}] raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s)");
-
-        // (3) The cold plan, a child process as users run it.
-        var dnsBefore = await knot.QueriesAsync(ct);
-        var httpsBefore = await ChildProcess.StatsAsync(statsPort, ct);
-        var planOut = Path.Combine(directory, "plan.json");
-        var plan = await ChildProcess.RunAsync("dotnet", [.. planArgs, "--dns", knot.EndPoint.ToString()], planOut, ct);
-        var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
-        var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
-        var drift = Drift(planOut);
-        log.WriteLine($"[{count}] plan: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting})");
-        if (plan.ExitCode is not (0 or 2))
+        var measured = new List<Round>();
+        for (var round = 1; round <= rounds; round++)
         {
-            throw new InvalidOperationException($"reconciler plan failed with exit {plan.ExitCode}: {plan.Error}");
+            var tag = rounds > 1 ? $"[{count} round {round}]" : $"[{count}]";
+
+            // (1) DNS floor: dnsperf replaying that mix against the same Knot.
+            var dnsFloor = await DnsPerf.RunAsync(knot.EndPoint, queriesFile, ct);
+            log.WriteLine($"{tag} dnsperf: {dnsFloor.Queries} queries at {dnsFloor.Qps:F0} q/s = {dnsFloor.Seconds:F3} s ({dnsFloor.Lost} lost)");
+
+            // (2) HTTPS floor: raw SslStream over the same targets with the same concurrency.
+            var floor = Tools.Results(await Tools.RunAsync("dotnet", [Self, "floor-https", world.TargetsFile, Str(policyPort), caFile, Str(concurrency)], ct));
+            log.WriteLine($"{tag} raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s)");
+
+            // (3) The cold plan, a child process as users run it.
+            var dnsBefore = await knot.QueriesAsync(ct);
+            var httpsBefore = await ChildProcess.StatsAsync(statsPort, ct);
+            var planOut = Path.Combine(directory, "plan.json");
+            var plan = await ChildProcess.RunAsync("dotnet", [.. planArgs, "--dns", knot.EndPoint.ToString()], planOut, ct);
+            var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
+            var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
+            var drift = Drift(planOut);
+            var floorSeconds = dnsFloor.Seconds + floor["seconds"];
+            log.WriteLine($"{tag} plan: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor");
+            if (plan.ExitCode is not (0 or 2))
+            {
+                throw new InvalidOperationException($"reconciler plan failed with exit {plan.ExitCode}: {plan.Error}");
+            }
+
+            measured.Add(new Round(plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"]));
         }
 
         // (4) The warm cycle: two cycles in one process, the second reported.
         var warm = Tools.Results(await Tools.RunAsync("dotnet", [Self, "warm", world.RepoDirectory, knot.EndPoint.ToString(), Str(policyPort), caFile, Str(concurrency)], ct));
         log.WriteLine($"[{count}] warm cycle: {warm["warm"]:F3} s ({warm["warmDns"]} DNS queries, {warm["warmHttps"]} HTTPS fetches; cold in-process {warm["cold"]:F3} s)");
 
-        return new Figures(count, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"],
-            warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], drift, world.Drifting);
+        var ratios = measured.Select(r => r.PlanSeconds / (r.DnsFloorSeconds + r.HttpsFloorSeconds)).ToList();
+        var last = measured[^1];
+        return new Figures(count, measured.Count, Median(ratios), ratios.Min(), ratios.Max(),
+            Median(measured.Select(r => r.PlanSeconds)), Median(measured.Select(r => r.PlanCpuSeconds)), measured.Max(r => r.PeakRss),
+            last.DnsQueries, last.HttpsFetches, Median(measured.Select(r => r.DnsFloorSeconds)), Median(measured.Select(r => r.DnsFloorQps)),
+            Median(measured.Select(r => r.HttpsFloorSeconds)), Median(measured.Select(r => r.HttpsFloorCpuSeconds)),
+            warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], measured.Min(r => r.Drift), world.Drifting);
     }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>One round's measurements: the floors, then the plan.</summary>
+    private sealed record Round(
+        double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
+        double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds);
 
     private static int Drift(string planJson)
     {

@@ -5,14 +5,14 @@ using System.Runtime.InteropServices;
 namespace Reconciler.Bench;
 
 /// <summary>
-/// <c>reconciler-bench run [--concurrency C] [N ...]</c> runs the benchmark (default N = 1000 10000) and
+/// <c>reconciler-bench run [--concurrency C] [--rounds R] [N ...]</c> runs the benchmark (default N = 1000 10000) and
 /// prints the figures; <c>serve</c>, <c>floor-https</c> and <c>warm</c> are its child processes; the
 /// other modes are for profiling (see <see cref="Usage"/> and bench/README.md).
 /// </summary>
 public static class Program
 {
     private const string Usage = """
-        usage: reconciler-bench run [--concurrency C] [N ...]        the benchmark (default N = 1000 10000)
+        usage: reconciler-bench run [--concurrency C] [--rounds R] [N ...]   the benchmark (default N = 1000 10000, 3 rounds)
                reconciler-bench generate DIR N                      write a world without serving it
                reconciler-bench up DIR N                            write a world and serve it until stopped
                reconciler-bench probe REPO DNS PORT CA CONCURRENCY
@@ -53,7 +53,7 @@ public static class Program
                 World.Generate(args[1], Int(args[2]));
                 return 0;
             case "up" when args.Length == 3:
-                return await new Orchestrator(AppContext.BaseDirectory, 64, Console.Error).UpAsync(args[1], Int(args[2]), ct);
+                return await new Orchestrator(AppContext.BaseDirectory, 64, 1, Console.Error).UpAsync(args[1], Int(args[2]), ct);
             case "probe" when args.Length == 6:
                 return await Probe.RunAsync(args[1], IPEndPoint.Parse(args[2]), Int(args[3]), args[4], Int(args[5]), ct);
             case "fetchonly" when args.Length == 5:
@@ -86,8 +86,16 @@ public static class Program
             args.RemoveRange(at, 2);
         }
 
+        var rounds = 3;
+        at = args.IndexOf("--rounds");
+        if (at >= 0)
+        {
+            rounds = Int(args[at + 1]);
+            args.RemoveRange(at, 2);
+        }
+
         var sizes = args.Count > 0 ? args.Select(Int).ToList() : [1000, 10000];
-        var orchestrator = new Orchestrator(AppContext.BaseDirectory, concurrency, Console.Error);
+        var orchestrator = new Orchestrator(AppContext.BaseDirectory, concurrency, Math.Max(1, rounds), Console.Error);
         var figures = new List<Figures>();
         foreach (var size in sizes)
         {
