@@ -233,6 +233,23 @@ public sealed class DriftIssueTests : IClassFixture<FakeGitHubFixture>
     }
 
     [Fact]
+    public async Task A_replica_that_reopens_an_issue_while_another_is_open_closes_it_again_as_duplicate()
+    {
+        // #1 is open; #2, a duplicate of it, was closed. A replica that listed the open issues before #1
+        // was opened sees none, finds #2 among the closed ones and reopens it.
+        await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+        var first = Assert.Single(_gh.Issues());
+        var second = await Port(_gh).CreateIssueAsync(first.Title, first.Body, [DriftMarker.Label], default);
+        _gh.CloseIssueByHand(second.Number);
+
+        var result = await new GitHubReporter(StaleListingPort.Create(Port(_gh))).ReportAsync(Input(_sha, Drift("a.example")), false, default);
+
+        Assert.Contains(result.Actions, a => a.Verb == "reopen-issue" && a.Target == $"#{second.Number}");
+        Assert.Equal(first.Number, Assert.Single(_gh.OpenIssues()).Number);
+        Assert.Contains(_gh.CommentsOf(second.Number), c => c.Body == $"Duplicate of #{first.Number}.");
+    }
+
+    [Fact]
     public async Task Issue_deleted_by_hand_is_created_again_once()
     {
         await Reporter(_gh).ReportAsync(Input(_sha, Drift("a.example")), false, default);

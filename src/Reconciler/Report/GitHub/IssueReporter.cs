@@ -22,7 +22,7 @@ internal static class IssueReporter
         var invalid = input.Invalid.Select(i => i.Domain).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var declared = input.DeclaredDomains.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var planned = input.Plan.Domains.ToDictionary(d => d.Domain, StringComparer.OrdinalIgnoreCase);
-        var created = new List<(string Domain, GhIssue Issue)>();
+        var opened = new List<(string Domain, GhIssue Issue)>();
 
         foreach (var plan in input.Plan.Domains)
         {
@@ -47,7 +47,7 @@ internal static class IssueReporter
 
                         if (await DriftAsync(ctx, plan, open, closed, ct).ConfigureAwait(false) is { } fresh)
                         {
-                            created.Add((plan.Domain, fresh));
+                            opened.Add((plan.Domain, fresh));
                         }
 
                         break;
@@ -64,9 +64,9 @@ internal static class IssueReporter
             }).ConfigureAwait(false);
         }
 
-        if (created.Count > 0)
+        if (opened.Count > 0)
         {
-            await Guard(ctx, "issues", () => ResolveRacesAsync(ctx, created, login, ct)).ConfigureAwait(false);
+            await Guard(ctx, "issues", () => ResolveRacesAsync(ctx, opened, login, ct)).ConfigureAwait(false);
         }
 
         foreach (var (domain, list) in byDomain.Where(kv => !planned.ContainsKey(kv.Key)))
@@ -115,7 +115,7 @@ internal static class IssueReporter
 
     /// <summary>
     /// Edits the domain's open issue, or reopens its last <paramref name="closed"/> one, or creates one;
-    /// returns the issue when it created one.
+    /// returns the issue when it opened one (created or reopened).
     /// </summary>
     private static async Task<GhIssue?> DriftAsync(ReportContext ctx, DomainPlan plan, GhIssue? open, List<GhIssue> closed, CancellationToken ct)
     {
@@ -136,9 +136,10 @@ internal static class IssueReporter
         if (closed.Count > 0)
         {
             var last = closed[^1];
+            GhIssue? reopened = null;
             await ctx.DoAsync("reopen-issue", $"#{last.Number}", $"{plan.Domain} drifts again (fp={fp})",
-                () => ctx.Port.EditIssueAsync(last.Number, new GhEdit(title, body, Open: true), ct)).ConfigureAwait(false);
-            return null;
+                async () => reopened = await ctx.Port.EditIssueAsync(last.Number, new GhEdit(title, body, Open: true), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            return reopened;
         }
 
         GhIssue? created = null;
@@ -148,13 +149,14 @@ internal static class IssueReporter
     }
 
     /// <summary>
-    /// Another replica may have created the same issue at the same time: the lowest number wins,
-    /// so the creator of a higher one closes its own.
+    /// Another replica may have opened an issue for the same domain at the same time (created one, or
+    /// reopened one that a third had just closed as a duplicate): the lowest number wins, so the opener
+    /// of a higher one closes its own.
     /// </summary>
-    private static async Task ResolveRacesAsync(ReportContext ctx, List<(string Domain, GhIssue Issue)> created, string login, CancellationToken ct)
+    private static async Task ResolveRacesAsync(ReportContext ctx, List<(string Domain, GhIssue Issue)> opened, string login, CancellationToken ct)
     {
         var again = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: false, ct).ConfigureAwait(false);
-        foreach (var (domain, issue) in created)
+        foreach (var (domain, issue) in opened)
         {
             var lower = again
                 .Where(i => i.Open && i.Number < issue.Number
