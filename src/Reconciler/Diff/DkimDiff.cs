@@ -197,8 +197,23 @@ public static class DkimDiff
     }
 
     /// <summary>The first CNAME target (skipping the selector name itself), or null when no CNAME is published.</summary>
-    private static string? FirstTarget(string name, Observation<IReadOnlyList<string>> chain) =>
-        chain is Found<IReadOnlyList<string>> found
-            ? found.Value.Select(DnsName.Normalize).FirstOrDefault(n => !DnsName.AreEqual(n, name))
-            : null;
+    /// <summary>The first name of the CNAME chain other than the selector's own, normalised; null without one.</summary>
+    private static string? FirstTarget(string name, Observation<IReadOnlyList<string>> chain)
+    {
+        if (chain is not Found<IReadOnlyList<string>> found)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < found.Value.Count; i++)
+        {
+            var target = DnsName.Normalize(found.Value[i]);
+            if (!DnsName.AreEqual(target, name))
+            {
+                return target;
+            }
+        }
+
+        return null;
+    }
 }

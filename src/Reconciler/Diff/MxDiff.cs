@@ -73,6 +73,7 @@ public static class MxDiff
     /// </summary>
     private static bool InSync(IReadOnlyList<MxRecord> declared, IReadOnlyList<MxRecord> actual)
     {
+        // Indexed loops: this runs for every domain, and a foreach over the interface boxes an enumerator.
         for (var i = 0; i < declared.Count; i++)
         {
             var host = DnsName.Normalize(declared[i].Host);
@@ -85,8 +86,9 @@ public static class MxDiff
             }
 
             var published = false;
-            foreach (var m in actual)
+            for (var k = 0; k < actual.Count; k++)
             {
+                var m = actual[k];
                 if (m.Preference == declared[i].Preference && DnsName.Comparer.Equals(host, DnsName.Normalize(m.Host)))
                 {
                     published = true;
@@ -100,13 +102,13 @@ public static class MxDiff
             }
         }
 
-        foreach (var m in actual)
+        for (var k = 0; k < actual.Count; k++)
         {
-            var host = DnsName.Normalize(m.Host);
+            var host = DnsName.Normalize(actual[k].Host);
             var isDeclared = false;
-            foreach (var d in declared)
+            for (var j = 0; j < declared.Count; j++)
             {
-                if (DnsName.Comparer.Equals(host, DnsName.Normalize(d.Host)))
+                if (DnsName.Comparer.Equals(host, DnsName.Normalize(declared[j].Host)))
                 {
                     isDeclared = true;
                     break;

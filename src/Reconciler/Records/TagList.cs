@@ -119,11 +119,12 @@ public static class TagList
     /// <summary>The value of <paramref name="name"/> (lower-case), or null.</summary>
     internal static string? Get(IReadOnlyList<KeyValuePair<string, string>> tags, string name)
     {
-        foreach (var t in tags)
+        // Indexed: a foreach over the interface would box an enumerator on every lookup.
+        for (var i = 0; i < tags.Count; i++)
         {
-            if (t.Key == name)
+            if (tags[i].Key == name)
             {
-                return t.Value;
+                return tags[i].Value;
             }
         }
 
@@ -133,8 +134,9 @@ public static class TagList
     /// <summary>Warns about tags that differ from a known lower-case tag name only in case (case-sensitive records).</summary>
     internal static void WarnMiscased(IReadOnlyList<KeyValuePair<string, string>> tags, string[] known, string rule, List<RecordProblem> problems)
     {
-        foreach (var t in tags)
+        for (var i = 0; i < tags.Count; i++)
         {
+            var t = tags[i];
             foreach (var match in known)
             {
                 if (match != t.Key && string.Equals(match, t.Key, StringComparison.OrdinalIgnoreCase))
