@@ -24,7 +24,12 @@ command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is require
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# Stop the servers and wait for them before removing their files (knotd writes its timers on the way out).
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 dotnet build src/Reconciler.Host -c Release --nologo -v:q -o "$work/bin" >"$work/build.log" 2>&1 \
