@@ -196,8 +196,7 @@ public static class DkimDiff
         return results.Where(r => r.Ok).SelectMany(r => r.Problems.Where(p => p.Severity == Severity.Warning)).Select(p => p.ToString());
     }
 
-    /// <summary>The first CNAME target (skipping the selector name itself), or null when no CNAME is published.</summary>
-    /// <summary>The first name of the CNAME chain other than the selector's own, normalised; null without one.</summary>
+    /// <summary>The first CNAME target (skipping the selector name itself), normalised; null when no CNAME is published.</summary>
     private static string? FirstTarget(string name, Observation<IReadOnlyList<string>> chain)
     {
         if (chain is not Found<IReadOnlyList<string>> found)

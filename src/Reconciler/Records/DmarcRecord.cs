@@ -10,8 +10,6 @@ namespace Reconciler.Records;
 public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
 {
     public const string Rule = "RFC 9989 §4.7";
-
-    private readonly bool mixedCaseNames = Tags.Keys.Any(HasUpper);
     public const string LegacyRule = "RFC 9989";
 
     private static readonly ImmutableArray<string> Policies = ["none", "quarantine", "reject"];
@@ -20,6 +18,9 @@ public sealed record DmarcRecord(IReadOnlyDictionary<string, string> Tags)
     private static readonly ImmutableArray<string> Alignments = ["r", "s"];
     private static readonly string[] LegacyTags = ["pct", "rf", "ri"];
     private static readonly ImmutableArray<string> CanonicalOrder = ["v", "p", "sp", "np", "psd", "t", "adkim", "aspf", "fo", "pct", "rf", "ri", "rua", "ruf"];
+
+    // Tag names as written; when none has an upper-case letter, a lookup by lower-case name needs no second, case-blind pass.
+    private readonly bool mixedCaseNames = Tags.Keys.Any(HasUpper);
 
     public string? P => Lower("p");
     public string? Sp => Lower("sp");

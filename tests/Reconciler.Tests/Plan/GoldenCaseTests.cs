@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Time.Testing;
 using Reconciler.Desired;
+using Reconciler.Observe;
 using Reconciler.Plan;
 using Reconciler.Plan.Output;
 
@@ -84,10 +85,17 @@ public sealed class GoldenCaseTests
 
     internal static DomainPlan PlanCase(string dir)
     {
-        var spec = LoadSpec(Path.Combine(dir, "desired.yaml"));
+        var (spec, live) = LoadCase(dir);
+        return Planner.Plan(spec, live, new FakeTimeProvider(Now));
+    }
+
+    /// <summary>A case's declared domain and recorded observation; <paramref name="dir"/> is a case name or its folder.</summary>
+    internal static (DomainSpec Spec, LiveDomain Live) LoadCase(string dir)
+    {
+        dir = Path.Combine(CasesDir(), dir);
         var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))
             ?? throw new InvalidOperationException($"{dir}/live.json is empty");
-        return Planner.Plan(spec, live, new FakeTimeProvider(Now));
+        return (LoadSpec(Path.Combine(dir, "desired.yaml")), live);
     }
 
     /// <summary>Loads a case's domain file with the real loader, as <c>domains/&lt;domain&gt;.yaml</c> of a one-file repository.</summary>

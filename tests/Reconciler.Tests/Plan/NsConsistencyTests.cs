@@ -1,7 +1,6 @@
 using Reconciler.Diff;
 using Reconciler.Observe;
 using Reconciler.Plan;
-using Reconciler.Plan.Output;
 
 namespace Reconciler.Tests.Plan;
 
@@ -9,8 +8,7 @@ public sealed class NsConsistencyTests
 {
     private static Finding Judge(params (string Server, string Answer)[] answers)
     {
-        var dir = Path.Combine(GoldenCaseTests.CasesDir(), "ns-consistency-disagreement");
-        var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))! with
+        var live = GoldenCaseTests.LoadCase("ns-consistency-disagreement").Live with
         {
             NsDisagreements = [new NsDisagreement("d.example", "MX", answers.ToDictionary(a => a.Server, a => a.Answer))],
         };

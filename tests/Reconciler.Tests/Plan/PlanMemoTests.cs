@@ -87,13 +87,7 @@ public sealed class PlanMemoTests
         Assert.Equal(0, memo.Reused);
     }
 
-    private static (DomainSpec Spec, LiveDomain Live) Case(string name)
-    {
-        var dir = Path.Combine(GoldenCaseTests.CasesDir(), name);
-        var spec = GoldenCaseTests.LoadSpec(Path.Combine(dir, "desired.yaml"));
-        var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))!;
-        return (spec, live);
-    }
+    private static (DomainSpec Spec, LiveDomain Live) Case(string name) => GoldenCaseTests.LoadCase(name);
 
     /// <summary>One pass over one domain.</summary>
     private static DomainPlan Pass(PlanMemo memo, DomainSpec spec, LiveDomain live, CountingPlanner planner)

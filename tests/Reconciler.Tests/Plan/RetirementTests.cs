@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Reconciler.Observe;
 using Reconciler.Plan;
-using Reconciler.Plan.Output;
 
 namespace Reconciler.Tests.Plan;
 
@@ -10,9 +9,7 @@ public sealed class RetirementTests
     [Fact]
     public void Retiring_keeps_the_policy_for_the_largest_max_age_any_address_serves()
     {
-        var dir = Path.Combine(GoldenCaseTests.CasesDir(), "mta-sts-retire-mode-none");
-        var spec = GoldenCaseTests.LoadSpec(Path.Combine(dir, "desired.yaml"));
-        var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))!;
+        var (spec, live) = GoldenCaseTests.LoadCase("mta-sts-retire-mode-none");
         var first = live.Policy!.Fetches[0];
         live = live with
         {
