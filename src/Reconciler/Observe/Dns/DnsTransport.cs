@@ -213,8 +213,12 @@ internal sealed class DnsTransport : IDisposable
 
         public string Label { get; } = server.ToString();
 
-        /// <summary>Whether queries go over TCP (unless the server turned out not to take them there).</summary>
-        public bool UsesTcp => !tcpRefused;
+        /// <summary>
+        /// Whether queries go over TCP (unless the server turned out not to take them there). A server
+        /// seen closing connections after one answer is asked over UDP at once, also by the queries
+        /// already retrying: each would otherwise open one more connection for one more answer.
+        /// </summary>
+        public bool UsesTcp => !tcpRefused && (Volatile.Read(ref tcp)?.ClosedAfterOneAnswer ?? 0) < NoPipeliningAfter;
 
         /// <summary>
         /// Whether a TCP exchange that failed with <paramref name="e"/> shows the server cannot be asked
