@@ -143,7 +143,7 @@ public sealed class GitHubPortResilienceTests : IClassFixture<FakeGitHubFixture>
             await port.CreateIssueAsync($"issue {i}", "b", [DriftMarker.Label], default);
         }
 
-        var issues = await port.ListIssuesAsync(DriftMarker.Label, "reconciler-bot", closed: false, default);
+        var issues = await port.ListIssuesAsync(DriftMarker.Label, "reconciler-bot", GhIssueState.Open, default);
 
         Assert.Equal(5, issues.Count);
         Assert.Equal(3, _gh.CountRequests("GET", IssuesPath));

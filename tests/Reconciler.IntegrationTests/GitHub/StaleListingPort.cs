@@ -21,7 +21,7 @@ public class StaleListingPort : DispatchProxy
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
-        if (targetMethod!.Name == nameof(IGitHubPort.ListIssuesAsync) && args![2] is false && Interlocked.Increment(ref _openListings) == 1)
+        if (targetMethod!.Name == nameof(IGitHubPort.ListIssuesAsync) && args![2] is GhIssueState.Open && Interlocked.Increment(ref _openListings) == 1)
         {
             return Task.FromResult<IReadOnlyList<GhIssue>>([]);
         }

@@ -3,6 +3,15 @@ namespace Reconciler.Report.GitHub;
 /// <summary>An issue as far as the reporter cares (pull requests excluded).</summary>
 public sealed record GhIssue(int Number, string Title, string Body, bool Open, IReadOnlyList<string> Labels, string Author);
 
+/// <summary>Which issues a listing returns.</summary>
+public enum GhIssueState
+{
+    Open,
+    Closed,
+    /// <summary>Open and closed: a listing that closing issues cannot shift, so none is skipped between pages.</summary>
+    All,
+}
+
 /// <summary>Changes to an issue or pull request; null members stay as they are.</summary>
 public sealed record GhEdit(string? Title = null, string? Body = null, bool? Open = null);
 

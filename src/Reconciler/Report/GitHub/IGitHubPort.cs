@@ -13,11 +13,8 @@ public interface IGitHubPort
     /// <summary>The login of the token's user.</summary>
     Task<string> GetCurrentLoginAsync(CancellationToken ct);
 
-    /// <summary>
-    /// The open issues (or, with <paramref name="closed"/>, the closed ones), every page, with
-    /// <paramref name="label"/> created by <paramref name="creator"/>.
-    /// </summary>
-    Task<IReadOnlyList<GhIssue>> ListIssuesAsync(string label, string creator, bool closed, CancellationToken ct);
+    /// <summary>The issues in <paramref name="state"/>, every page, with <paramref name="label"/> created by <paramref name="creator"/>.</summary>
+    Task<IReadOnlyList<GhIssue>> ListIssuesAsync(string label, string creator, GhIssueState state, CancellationToken ct);
 
     Task<GhIssue> CreateIssueAsync(string title, string body, IReadOnlyList<string> labels, CancellationToken ct);
 

@@ -16,7 +16,7 @@ internal static class IssueReporter
         // Every pass reads the open issues. The closed ones, which pile up with the fleet's history, are
         // read only when a drifting domain has no open issue: its last closed one is reopened, never a
         // second one opened.
-        var byDomain = ByDomain(await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: false, ct).ConfigureAwait(false));
+        var byDomain = ByDomain(await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, GhIssueState.Open, ct).ConfigureAwait(false));
         Dictionary<string, List<GhIssue>>? closedByDomain = null;
         var labelChecked = false;
         var invalid = input.Invalid.Select(i => i.Domain).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -36,7 +36,7 @@ internal static class IssueReporter
                         List<GhIssue> closed = [];
                         if (open is null)
                         {
-                            closedByDomain ??= ByDomain(await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: true, ct).ConfigureAwait(false));
+                            closedByDomain ??= ByDomain(await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, GhIssueState.Closed, ct).ConfigureAwait(false));
                             closed = closedByDomain.GetValueOrDefault(plan.Domain) ?? [];
                             if (closed.Count == 0 && !labelChecked)
                             {
@@ -151,11 +151,13 @@ internal static class IssueReporter
     /// <summary>
     /// Another replica may have opened an issue for the same domain at the same time (created one, or
     /// reopened one that a third had just closed as a duplicate): the lowest number wins, so the opener
-    /// of a higher one closes its own.
+    /// of a higher one closes its own. The check lists open and closed issues alike: while the other
+    /// replicas close their duplicates, a listing of the open ones shifts between its pages and can
+    /// skip the very issue that decides.
     /// </summary>
     private static async Task ResolveRacesAsync(ReportContext ctx, List<(string Domain, GhIssue Issue)> opened, string login, CancellationToken ct)
     {
-        var again = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, closed: false, ct).ConfigureAwait(false);
+        var again = await ctx.Port.ListIssuesAsync(DriftMarker.Label, login, GhIssueState.All, ct).ConfigureAwait(false);
         foreach (var (domain, issue) in opened)
         {
             var lower = again

@@ -40,10 +40,16 @@ public sealed class OctokitGitHubPort : IGitHubPort
     public Task<string> GetCurrentLoginAsync(CancellationToken ct) =>
         Call(async () => (await _client.User.Current().ConfigureAwait(false)).Login, ct);
 
-    public Task<IReadOnlyList<GhIssue>> ListIssuesAsync(string label, string creator, bool closed, CancellationToken ct) =>
+    public Task<IReadOnlyList<GhIssue>> ListIssuesAsync(string label, string creator, GhIssueState state, CancellationToken ct) =>
         Call(async () =>
         {
-            var request = new RepositoryIssueRequest { State = closed ? ItemStateFilter.Closed : ItemStateFilter.Open, Creator = creator };
+            var filter = state switch
+            {
+                GhIssueState.Open => ItemStateFilter.Open,
+                GhIssueState.Closed => ItemStateFilter.Closed,
+                _ => ItemStateFilter.All,
+            };
+            var request = new RepositoryIssueRequest { State = filter, Creator = creator };
             request.Labels.Add(label);
             var issues = await _client.Issue.GetAllForRepository(Owner, Repo, request, Pages).ConfigureAwait(false);
             return (IReadOnlyList<GhIssue>)issues.Where(i => i.PullRequest is null).Select(ToIssue).ToList();
