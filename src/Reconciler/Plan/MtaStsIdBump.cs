@@ -36,7 +36,9 @@ public static class MtaStsIdBump
     public static string Propose(TimeProvider time, params string?[] ids)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var candidate = time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        // yyyyMMddHHmmss from the numbers: a date pattern would go through the culture-aware formatter.
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidate = string.Create(CultureInfo.InvariantCulture, $"{now.Year:D4}{now.Month:D2}{now.Day:D2}{now.Hour:D2}{now.Minute:D2}{now.Second:D2}");
         var largest = ids.Where(i => !string.IsNullOrEmpty(i)).Select(i => i!).Aggregate((string?)null,
             (max, id) => max is null || Compare(id, max) > 0 ? id : max);
         if (largest is null || Compare(candidate, largest) > 0)
