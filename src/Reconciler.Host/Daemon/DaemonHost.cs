@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,7 +31,8 @@ public static class DaemonHost
     {
         ArgumentNullException.ThrowIfNull(runnerFactory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        builder.Configuration.AddInMemoryCollection(overrides);
+        var given = overrides.ToList();
+        builder.Configuration.AddInMemoryCollection(given);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrls);
@@ -41,7 +43,7 @@ public static class DaemonHost
         configureServices?.Invoke(services);
 
         services.AddOptions<ReconcilerOptions>()
-            .Bind(builder.Configuration.GetSection(ReconcilerOptions.Section))
+            .Bind(WithListsReplaced(builder.Configuration, given).GetSection(ReconcilerOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>();
         services.AddOptions<HostOptions>().Configure<IOptions<ReconcilerOptions>>((host, reconciler) => host.ShutdownTimeout = reconciler.Value.ShutdownTimeout);
@@ -71,6 +73,35 @@ public static class DaemonHost
         var app = builder.Build();
         app.MapDaemonEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// The configuration to bind the options from, in which a list given in the overrides (<c>--dns</c>,
+    /// <c>--domain</c>: keys <c>LIST:0</c>, <c>LIST:1</c>...) replaces the configured list instead of
+    /// merging with it by index: the configured entries past the given ones (appsettings.json's second
+    /// resolver when one was given) are left out.
+    /// </summary>
+    private static IConfiguration WithListsReplaced(ConfigurationManager configuration, List<KeyValuePair<string, string?>> overrides)
+    {
+        var given = overrides.Select(o => o.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var lists = given
+            .Select(key => (Key: key, Colon: key.LastIndexOf(':')))
+            .Where(k => k.Colon > 0 && int.TryParse(k.Key.AsSpan(k.Colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(k => k.Key[..k.Colon])
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (lists.Count == 0)
+        {
+            return configuration;
+        }
+
+        var replaced = lists
+            .SelectMany(list => configuration.GetSection(list).AsEnumerable())
+            .Select(entry => entry.Key)
+            .Where(key => !lists.Contains(key) && !given.Contains(key))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(configuration.AsEnumerable().Where(entry => !replaced.Contains(entry.Key)))
+            .Build();
     }
 
     /// <summary>In the cluster the pod's service account; elsewhere the kubeconfig. Fails start with the key named.</summary>
