@@ -83,8 +83,8 @@ public static class DaemonHost
     /// </summary>
     private static IConfiguration WithListsReplaced(ConfigurationManager configuration, List<KeyValuePair<string, string?>> overrides)
     {
-        var given = overrides.Select(o => o.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var lists = given
+        var givenKeys = overrides.Select(o => o.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var lists = givenKeys
             .Select(key => (Key: key, Colon: key.LastIndexOf(':')))
             .Where(k => k.Colon > 0 && int.TryParse(k.Key.AsSpan(k.Colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
             .Select(k => k.Key[..k.Colon])
@@ -97,7 +97,7 @@ public static class DaemonHost
         var replaced = lists
             .SelectMany(list => configuration.GetSection(list).AsEnumerable())
             .Select(entry => entry.Key)
-            .Where(key => !lists.Contains(key) && !given.Contains(key))
+            .Where(key => !lists.Contains(key) && !givenKeys.Contains(key))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         return new ConfigurationBuilder()
             .AddInMemoryCollection(configuration.AsEnumerable().Where(entry => !replaced.Contains(entry.Key)))

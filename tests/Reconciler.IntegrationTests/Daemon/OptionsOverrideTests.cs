@@ -25,15 +25,8 @@ public sealed class OptionsOverrideTests
             settings[key] = value;
         }
 
-        var app = DaemonHost.Build(Configured, settings, _ => new RecordingRunner());
-        try
-        {
-            return app.Services.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
-        }
-        finally
-        {
-            ((IDisposable)app).Dispose();
-        }
+        using var app = DaemonHost.Build(Configured, settings, _ => new RecordingRunner());
+        return app.Services.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
     }
 
     [Fact]
