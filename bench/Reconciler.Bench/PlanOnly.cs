@@ -26,7 +26,7 @@ public static class PlanOnly
         if (File.Exists(file))
         {
             await using var input = File.OpenRead(file);
-            live = await JsonSerializer.DeserializeAsync<List<LiveDomain>>(input, PlanJson.Compact, ct)
+            live = await JsonSerializer.DeserializeAsync<List<LiveDomain>>(input, LiveJson.Compact, ct)
                 ?? throw new InvalidDataException($"{file} holds no observations");
         }
         else
@@ -41,7 +41,7 @@ public static class PlanOnly
             });
             live = await observer.ObserveAllAsync(desired.Domains, ct);
             await using var output = File.Create(file);
-            await JsonSerializer.SerializeAsync(output, live, PlanJson.Compact, ct);
+            await JsonSerializer.SerializeAsync(output, live, LiveJson.Compact, ct);
         }
 
         using var allocations = Environment.GetEnvironmentVariable("PLANONLY_ALLOCS") is "1" ? new AllocationSampler() : null;

@@ -70,7 +70,7 @@ public sealed class PlanMemo
     }
 
     private static byte[] Fingerprint(LiveDomain live) =>
-        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(live, PlanJson.Compact));
+        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(live, LiveJson.Compact));
 
     private sealed record Entry(DomainSpec Spec, byte[] Fingerprint, DomainPlan Plan);
 }

@@ -133,7 +133,7 @@ public sealed class DnsObservationTests(ObserveFixture fixture)
         var udp = await overUdp.ObserveAsync(spec, CancellationToken.None);
 
         // The long DMARC record (over 255 octets, several strings) and the TXT sets read the same either way.
-        Assert.Equal(Reconciler.Plan.Output.PlanJson.Serialize(udp), Reconciler.Plan.Output.PlanJson.Serialize(tcp));
+        Assert.Equal(Reconciler.Observe.LiveJson.Serialize(udp), Reconciler.Observe.LiveJson.Serialize(tcp));
         Assert.Equal([ObserveFixture.LongDmarc], FoundValue(tcp.DmarcTxt));
     }
 

@@ -42,13 +42,13 @@ public sealed class GoldenCaseTests
         var expectedPath = Path.Combine(dir, "expected-plan.json");
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
         {
-            File.WriteAllText(expectedPath, actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = PlanJson.Options.Encoder }) + "\n");
+            File.WriteAllText(expectedPath, actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = PlanJson.WriterOptions.Encoder }) + "\n");
         }
 
         Assert.True(File.Exists(expectedPath), $"{expectedPath} is missing; run with UPDATE_GOLDEN=1 and review it");
         var expected = JsonNode.Parse(File.ReadAllText(expectedPath))!;
         Assert.True(JsonNode.DeepEquals(expected, actual),
-            $"case {name} differs.\nexpected:\n{expected.ToJsonString(PlanJson.Options)}\nactual:\n{actual.ToJsonString(PlanJson.Options)}");
+            $"case {name} differs.\nexpected:\n{expected.ToJsonString(LiveJson.Options)}\nactual:\n{actual.ToJsonString(LiveJson.Options)}");
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class GoldenCaseTests
     internal static (DomainSpec Spec, LiveDomain Live) LoadCase(string dir)
     {
         dir = Path.Combine(CasesDir(), dir);
-        var live = PlanJson.ReadLive(File.ReadAllText(Path.Combine(dir, "live.json")))
+        var live = LiveJson.Read(File.ReadAllText(Path.Combine(dir, "live.json")))
             ?? throw new InvalidOperationException($"{dir}/live.json is empty");
         return (LoadSpec(Path.Combine(dir, "desired.yaml")), live);
     }

@@ -20,7 +20,7 @@ public sealed class PlanMemoTests
 
         var first = Pass(memo, spec, live, planner);
         time.Advance(TimeSpan.FromHours(1));
-        var again = PlanJson.ReadLive(PlanJson.Serialize(live))!;
+        var again = LiveJson.Read(LiveJson.Serialize(live))!;
         var second = Pass(memo, spec, again, planner);
 
         Assert.Equal(1, planner.Calls);

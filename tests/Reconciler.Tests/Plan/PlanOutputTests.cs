@@ -65,6 +65,35 @@ public sealed class PlanOutputTests
     }
 
     [Fact]
+    public void Hand_written_json_is_byte_for_byte_what_the_reflection_serializer_writes()
+    {
+        // The reflection serializer with the live-state options (camelCase, kebab-case enums, nulls kept,
+        // the same layout) is the reference the contract was first written with.
+        var hostile = new DomainPlan("b.example", DomainStatus.Unknown,
+            [new Finding(Checks.Dmarc, FindingKind.Unreachable, Severity.Warning, "_dmarc.b.example", null, "\"x\"\r\n  é <&> \u2028 \u0001", "line\none")],
+            new MtaStsIds(null, "1", null), ["1. a\n\n  b"]);
+        var unexpected = new DomainPlan("c.example", DomainStatus.Drift,
+            [new Finding(Checks.Dane, FindingKind.Unexpected, Severity.Critical, "_25._tcp.mx.c.example", null, "3 1 1 ab", "declared absent"),
+             new Finding(Checks.Spf, FindingKind.Missing, Severity.Error, "c.example", "v=spf1 -all", null, "missing"),
+             new Finding(Checks.Spf, FindingKind.Invalid, Severity.Error, "c.example", null, "v=spf1 ~all ~all", "two all")],
+            null, []);
+        var plans = Sample().Domains.Append(hostile).Append(unexpected)
+            .Concat(Directory.GetDirectories(GoldenCaseTests.CasesDir()).Order(StringComparer.Ordinal).Select(GoldenCaseTests.PlanCase))
+            .ToList();
+        Assert.True(plans.Count > 10);
+        Assert.Equal(Enum.GetValues<DomainStatus>(), plans.Select(p => p.Status).Distinct().Order());
+        Assert.Equal(Enum.GetValues<FindingKind>(), plans.SelectMany(p => p.Findings).Select(f => f.Kind).Distinct().Order());
+        Assert.Equal(Enum.GetValues<Severity>(), plans.SelectMany(p => p.Findings).Select(f => f.Severity).Distinct().Order());
+        foreach (var plan in plans)
+        {
+            Assert.Equal(JsonSerializer.Serialize(plan, LiveJson.Options), PlanJson.Serialize(plan));
+        }
+
+        var whole = ReconcilePlan.Of(plans.DistinctBy(p => p.Domain));
+        Assert.Equal(JsonSerializer.Serialize(whole, LiveJson.Options), PlanJson.Serialize(whole));
+    }
+
+    [Fact]
     public void Json_is_valid_against_the_plan_schema_and_the_schema_rejects_unknown_values()
     {
         var schema = GoldenCaseTests.PlanSchema();
@@ -91,12 +120,12 @@ public sealed class PlanOutputTests
             new Dictionary<string, DkimObservation> { ["s1"] = new(new Found<IReadOnlyList<string>>(["s1.example.net"]), new Absent<IReadOnlyList<string>>(AbsenceKind.NxDomain)) },
             new Dictionary<string, Observation<IReadOnlyList<TlsaRecord>>> { ["mx.example.com"] = new Found<IReadOnlyList<TlsaRecord>>([new TlsaRecord(3, 1, 1, "ab")]) },
             []);
-        var json = PlanJson.Serialize(live);
+        var json = LiveJson.Serialize(live);
         Assert.Contains("\"absent\": \"nodata\"", json, StringComparison.Ordinal);
         Assert.Contains("\"unknown\": \"SERVFAIL\"", json, StringComparison.Ordinal);
         Assert.Contains("\"failure\": \"not-found\"", json, StringComparison.Ordinal);
-        var back = PlanJson.ReadLive(json)!;
-        Assert.Equal(json, PlanJson.Serialize(back));
+        var back = LiveJson.Read(json)!;
+        Assert.Equal(json, LiveJson.Serialize(back));
         Assert.IsType<Unknown<SpfTree>>(back.SpfTree);
         Assert.Equal(AbsenceKind.NoData, Assert.IsType<Absent<IReadOnlyList<string>>>(back.ApexTxt).Kind);
     }
@@ -108,7 +137,7 @@ public sealed class PlanOutputTests
     [InlineData("""{"mx":{"found":[],"unknown":"x"}}""")]
     public void Malformed_observations_are_rejected(string json)
     {
-        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<Holder>(json, PlanJson.Options));
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<Holder>(json, LiveJson.Options));
     }
 
     [Fact]

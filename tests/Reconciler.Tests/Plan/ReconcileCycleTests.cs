@@ -36,7 +36,7 @@ public sealed class ReconcileCycleTests
 
     private static LiveDomain Live(string domain)
     {
-        var live = Reconciler.Plan.Output.PlanJson.ReadLive(File.ReadAllText(Path.Combine(GoldenCaseTests.CasesDir(), "in-sync-baseline", "live.json")))!;
+        var live = Reconciler.Observe.LiveJson.Read(File.ReadAllText(Path.Combine(GoldenCaseTests.CasesDir(), "in-sync-baseline", "live.json")))!;
         return live with { Domain = domain };
     }
 

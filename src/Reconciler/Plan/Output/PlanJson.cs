@@ -1,26 +1,40 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Reconciler.Observe;
+using Reconciler.Records;
 
 namespace Reconciler.Plan.Output;
 
 /// <summary>
 /// The contract JSON of a plan (<c>plan --format json</c>): camelCase names, enums in kebab-case
-/// (<c>in-sync</c>, <c>mismatch</c>), documented in <c>schemas/plan.schema.json</c>.
+/// (<c>in-sync</c>, <c>mismatch</c>), documented in <c>schemas/plan.schema.json</c>. Written without
+/// reflection, so the same code serves the compiled-ahead CLI.
 /// </summary>
 public static class PlanJson
 {
-    /// <summary>Read-only serializer options for plans and recorded live state.</summary>
-    public static JsonSerializerOptions Options { get; } = Create(indented: true);
-
-    public static JsonSerializerOptions Compact { get; } = Create(indented: false);
+    /// <summary>
+    /// The layout: indented by two spaces, and no escaping beyond what JSON needs (a plan is read by
+    /// people and tools, never embedded in HTML). <see cref="LiveJson"/> writes recorded live state alike.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new()
+    {
+        Indented = true,
+        IndentCharacter = ' ',
+        IndentSize = 2,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static Task WriteAsync(Stream output, ReconcilePlan plan, CancellationToken ct) =>
-        JsonSerializer.SerializeAsync(output, plan, Options, ct);
+        WriteAsync(output, plan, new Dictionary<DomainPlan, byte[]>(), ct);
 
-    public static string Serialize(ReconcilePlan plan) => JsonSerializer.Serialize(plan, Options);
+    public static string Serialize(ReconcilePlan plan)
+    {
+        using var buffer = new MemoryStream();
+        WriteAsync(buffer, plan, CancellationToken.None).GetAwaiter().GetResult();
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
 
     /// <summary>
     /// One domain's entry as it stands in a plan document, with the line break and indentation before
@@ -29,12 +43,12 @@ public static class PlanJson
     /// </summary>
     public static byte[] Piece(DomainPlan plan)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(plan, Options);
+        var json = Entry(plan);
         // The entry sits two levels deep ({ "domains": [ entry ] }): it starts on a new line and each of
         // its lines moves right by two indentation steps. JSON strings hold no raw line break, so every
         // one in the entry is layout.
-        var breakAndIndent = Encoding.UTF8.GetBytes(Options.NewLine + new string(Options.IndentCharacter, 2 * Options.IndentSize));
-        var newLine = Encoding.UTF8.GetBytes(Options.NewLine);
+        var breakAndIndent = Encoding.UTF8.GetBytes(WriterOptions.NewLine + new string(WriterOptions.IndentCharacter, 2 * WriterOptions.IndentSize));
+        var newLine = Encoding.UTF8.GetBytes(WriterOptions.NewLine);
         var piece = new List<byte>(json.Length + ((json.AsSpan().Count(newLine) + 1) * breakAndIndent.Length));
         piece.AddRange(breakAndIndent);
         var rest = json.AsSpan();
@@ -57,17 +71,10 @@ public static class PlanJson
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(pieces);
-        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions
-        {
-            Indented = Options.WriteIndented,
-            IndentCharacter = Options.IndentCharacter,
-            IndentSize = Options.IndentSize,
-            NewLine = Options.NewLine,
-            Encoder = Options.Encoder,
-        });
+        await using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
-        writer.WriteNumber(Name(nameof(ReconcilePlan.Version)), plan.Version);
-        writer.WriteStartArray(Name(nameof(ReconcilePlan.Domains)));
+        writer.WriteNumber("version"u8, plan.Version);
+        writer.WriteStartArray("domains"u8);
         foreach (var domain in plan.Domains)
         {
             if (pieces.TryGetValue(domain, out var piece))
@@ -76,7 +83,7 @@ public static class PlanJson
             }
             else
             {
-                JsonSerializer.Serialize(writer, domain, Options);
+                Write(writer, domain);
             }
 
             if (writer.BytesPending > 64 * 1024)
@@ -86,36 +93,106 @@ public static class PlanJson
         }
 
         writer.WriteEndArray();
-        writer.WritePropertyName(Name(nameof(ReconcilePlan.Summary)));
-        JsonSerializer.Serialize(writer, plan.Summary, Options);
+        writer.WriteStartObject("summary"u8);
+        writer.WriteNumber("domains"u8, plan.Summary.Domains);
+        writer.WriteNumber("inSync"u8, plan.Summary.InSync);
+        writer.WriteNumber("drift"u8, plan.Summary.Drift);
+        writer.WriteNumber("unknown"u8, plan.Summary.Unknown);
+        writer.WriteNumber("invalid"u8, plan.Summary.Invalid);
+        writer.WriteEndObject();
         writer.WriteEndObject();
         await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    public static string Serialize(DomainPlan plan) => JsonSerializer.Serialize(plan, Options);
+    /// <summary>One domain's entry, as a document of its own.</summary>
+    public static string Serialize(DomainPlan plan) => Encoding.UTF8.GetString(Entry(plan));
 
-    public static ReconcilePlan? ReadPlan(string json) => JsonSerializer.Deserialize<ReconcilePlan>(json, Options);
-
-    public static LiveDomain? ReadLive(string json) => JsonSerializer.Deserialize<LiveDomain>(json, Options);
-
-    public static string Serialize(LiveDomain live) => JsonSerializer.Serialize(live, Options);
-
-    private static string Name(string property) => Options.PropertyNamingPolicy?.ConvertName(property) ?? property;
-
-    private static JsonSerializerOptions Create(bool indented)
+    private static byte[] Entry(DomainPlan plan)
     {
-        var options = new JsonSerializerOptions
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            DictionaryKeyPolicy = null,
-            WriteIndented = indented,
-            // Reflection-based metadata (no source-generated contexts); needed before MakeReadOnly.
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
-        options.Converters.Add(new ObservationJsonConverterFactory());
-        options.MakeReadOnly();
-        return options;
+            Write(writer, plan);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// One domain's entry in the contract's shape, written field by field (no reflection: the plan is the
+    /// one document every run writes, and a compiled-ahead build has no serializer metadata for it).
+    /// Names, order and nulls are those the reflection serializer gives <see cref="DomainPlan"/> with
+    /// <see cref="LiveJson.Options"/> (camelCase, kebab-case enums); a test holds the two byte for byte.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, DomainPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(plan);
+        writer.WriteStartObject();
+        writer.WriteString("domain"u8, plan.Domain);
+        writer.WriteString("status"u8, Name(plan.Status));
+        writer.WriteStartArray("findings"u8);
+        foreach (var finding in plan.Findings)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("check"u8, finding.Check);
+            writer.WriteString("kind"u8, Name(finding.Kind));
+            writer.WriteString("severity"u8, Name(finding.Severity));
+            writer.WriteString("name"u8, finding.Name);
+            writer.WriteString("expected"u8, finding.Expected);
+            writer.WriteString("actual"u8, finding.Actual);
+            writer.WriteString("message"u8, finding.Message);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (plan.MtaSts is { } ids)
+        {
+            writer.WriteStartObject("mtaSts"u8);
+            writer.WriteString("declaredId"u8, ids.DeclaredId);
+            writer.WriteString("liveId"u8, ids.LiveId);
+            writer.WriteString("proposedId"u8, ids.ProposedId);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("mtaSts"u8);
+        }
+
+        writer.WriteStartArray("fix"u8);
+        foreach (var step in plan.Fix)
+        {
+            writer.WriteStringValue(step);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static ReadOnlySpan<byte> Name(DomainStatus status) => status switch
+    {
+        DomainStatus.InSync => "in-sync"u8,
+        DomainStatus.Drift => "drift"u8,
+        DomainStatus.Unknown => "unknown"u8,
+        DomainStatus.Invalid => "invalid"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static ReadOnlySpan<byte> Name(FindingKind kind) => kind switch
+    {
+        FindingKind.Missing => "missing"u8,
+        FindingKind.Mismatch => "mismatch"u8,
+        FindingKind.Invalid => "invalid"u8,
+        FindingKind.Unexpected => "unexpected"u8,
+        FindingKind.Unreachable => "unreachable"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static ReadOnlySpan<byte> Name(Severity severity) => severity switch
+    {
+        Severity.Warning => "warning"u8,
+        Severity.Error => "error"u8,
+        Severity.Critical => "critical"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, null),
+    };
 }
