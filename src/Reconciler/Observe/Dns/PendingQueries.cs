@@ -37,6 +37,9 @@ internal sealed class PendingQueries : IDisposable
 
     public Lock Gate { get; }
 
+    /// <summary>How many queries wait for their answer (read under <see cref="Gate"/>).</summary>
+    public int Count => waiting.Count;
+
     /// <summary>
     /// Registers a new query under a fresh id (call under <see cref="Gate"/>); it fails with
     /// <see cref="TimeoutException"/> when no answer is handed to it in time, and is cancelled with

@@ -90,6 +90,9 @@ internal sealed partial class TcpChannel
 
         public bool Broken => Volatile.Read(ref closed) != 0;
 
+        /// <summary>The timer of <see cref="TcpChannel.AckNudge"/> (Linux), stopped with the connection.</summary>
+        public ITimer? AckNudge { get; set; }
+
         /// <summary>Closes the socket; true for the call that did it.</summary>
         public bool Close()
         {
@@ -98,6 +101,7 @@ internal sealed partial class TcpChannel
                 return false;
             }
 
+            AckNudge?.Dispose();
             Socket.Dispose();
             return true;
         }

@@ -17,6 +17,13 @@ internal sealed partial class TcpChannel : IDisposable
     /// <summary>How long a connection may stay quiet and still be used (Knot and BIND close idle ones after 10 s or more).</summary>
     public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a connection with queries waiting checks for a held-back ACK (<see cref="AckNudge"/>).</summary>
+    private static readonly TimeSpan AckNudgeEvery = TimeSpan.FromMilliseconds(5);
+
+    private const int IpProtoTcp = 6;
+    private const int TcpQuickAck = 12;
+    private static readonly byte[] QuickAckOn = BitConverter.GetBytes(1);
+
     private readonly IPEndPoint server;
     private readonly TimeSpan connectTimeout;
     private readonly TimeProvider time;
@@ -178,6 +185,12 @@ internal sealed partial class TcpChannel : IDisposable
         }
 
         var open = new Connection(socket) { LastActive = time.GetTimestamp() };
+        if (OperatingSystem.IsLinux())
+        {
+            // Set before the connection is shared: closing it stops the timer.
+            open.AckNudge = time.CreateTimer(static s => ((AckNudge)s!).Tick(), new AckNudge(this, open), AckNudgeEvery, AckNudgeEvery);
+        }
+
         lock (gate)
         {
             if (disposed)
@@ -236,6 +249,42 @@ internal sealed partial class TcpChannel : IDisposable
         catch (Exception e) when (e is SocketException or EndOfStreamException or ObjectDisposedException)
         {
             Break(open, e);
+        }
+    }
+
+    /// <summary>
+    /// While queries wait and nothing has been read for <see cref="AckNudgeEvery"/>, sends the ACK our
+    /// kernel is holding back (Linux <c>TCP_QUICKACK</c>). A server that writes each answer on its own
+    /// with Nagle's algorithm on (Knot does) keeps the next answer until the previous one is
+    /// acknowledged, and with no query of ours to carry that ACK, the kernel delays it by 40 ms or more:
+    /// every query on the connection then waits. Acknowledging every read instead costs as much as it
+    /// saves (more ACKs, smaller reads); this only ends a stall.
+    /// </summary>
+    private sealed class AckNudge(TcpChannel channel, Connection open)
+    {
+        public void Tick()
+        {
+            lock (channel.gate)
+            {
+                if (channel.pending.Count == 0)
+                {
+                    return;
+                }
+            }
+
+            if (open.Broken || channel.time.GetElapsedTime(Math.Max(open.LastRead, open.LastActive)) < AckNudgeEvery)
+            {
+                return;
+            }
+
+            try
+            {
+                open.Socket.SetRawSocketOption(IpProtoTcp, TcpQuickAck, QuickAckOn);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Closed under us: its reader reports that.
+            }
         }
     }
 
