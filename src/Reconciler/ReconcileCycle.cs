@@ -34,20 +34,22 @@ public sealed class ReconcileCycle
     private readonly PlanMemo? memo;
 
     /// <param name="observe">Observes the domains of the stream, calling back once per domain with its observation.</param>
-    /// <param name="reusePlans">Keep the plans between passes and plan again only the domains that moved (<see cref="PlanMemo"/>; the daemon).</param>
+    /// <param name="memo">Keeps the plans between passes, so only the domains that moved are planned again (the
+    /// daemon). A one-shot run passes none: it has no later pass, and the memo's fingerprint is the one use of
+    /// the reflection serializer, which the native CLI leaves out.</param>
     public ReconcileCycle(
-        Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> observe, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
+        Func<IAsyncEnumerable<DomainSpec>, Action<DomainSpec, LiveDomain>, CancellationToken, Task> observe, TimeProvider time, ILogger? logger = null, PlanMemo? memo = null)
     {
         ArgumentNullException.ThrowIfNull(observe);
         ArgumentNullException.ThrowIfNull(time);
         this.observe = observe;
         this.time = time;
         this.logger = logger ?? NullLogger.Instance;
-        memo = reusePlans ? new PlanMemo() : null;
+        this.memo = memo;
     }
 
-    public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null, bool reusePlans = false)
-        : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveEachAsync, time, logger, reusePlans)
+    public ReconcileCycle(LiveObserver observer, TimeProvider time, ILogger? logger = null, PlanMemo? memo = null)
+        : this((observer ?? throw new ArgumentNullException(nameof(observer))).ObserveEachAsync, time, logger, memo)
     {
     }
 

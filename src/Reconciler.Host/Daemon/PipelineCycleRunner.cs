@@ -45,7 +45,7 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _source = source;
         _observer = new LiveObserver(observe, time, loggers.CreateLogger<LiveObserver>());
-        _cycle = new ReconcileCycle(_observer, time, loggers.CreateLogger<ReconcileCycle>(), reusePlans: true);
+        _cycle = new ReconcileCycle(_observer, time, loggers.CreateLogger<ReconcileCycle>(), memo: new PlanMemo());
         _port = port;
         _reporter = port is null ? null : new GitHubReporter(port, loggers.CreateLogger<GitHubReporter>());
         _options = options;
