@@ -2,6 +2,8 @@
 # The benchmark: plans N generated domains (default 1,000 and 10,000) against a real Knot and a
 # Kestrel policy host on loopback, and measures in the same run the floor those servers allow
 # (dnsperf over the observer's exact query mix; a raw-SslStream client over the same policy URLs).
+# Both builds plan in each round: the native CLI (src/Reconciler.Cli, compiled ahead of time) and the
+# full build (src/Reconciler.Host, JIT).
 # Usage: scripts/bench.sh [N ...] [--concurrency C] [--rounds R]   (3 rounds of floor-then-plan by default)
 # Prints a Markdown table and the targets; exits non-zero only when it could not run.
 set -euo pipefail
@@ -12,6 +14,7 @@ need=()
 command -v knotc >/dev/null 2>&1 || need+=(knot)
 command -v dnsperf >/dev/null 2>&1 || need+=(dnsperf)
 [ -x /usr/bin/time ] || need+=(time)
+command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(gcc)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
@@ -21,6 +24,9 @@ fi
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 dotnet build bench/Reconciler.Bench -c Release --nologo -v quiet >&2
+# The native CLI links with clang or, without it, gcc (both from Debian; gcc is on every machine here).
+native=bench/Reconciler.Bench/bin/native
+dotnet publish src/Reconciler.Cli -c Release -r linux-x64 -o "$native" --nologo -v quiet >&2
 
 # The bench process starts knotd and the policy host as its children and stops them on exit;
 # this trap is the backstop for an interrupted run.
@@ -28,6 +34,6 @@ pgid=
 cleanup() { if [ -n "$pgid" ]; then kill -TERM -- "-$pgid" 2>/dev/null || true; fi; }
 trap cleanup EXIT INT TERM
 set -m
-dotnet bench/Reconciler.Bench/bin/Release/net10.0/reconciler-bench.dll run "$@" &
+dotnet bench/Reconciler.Bench/bin/Release/net10.0/reconciler-bench.dll run --native "$native/reconciler" "$@" &
 pgid=$!
 wait "$pgid"

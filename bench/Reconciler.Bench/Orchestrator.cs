@@ -6,10 +6,12 @@ using System.Text.Json;
 namespace Reconciler.Bench;
 
 /// <summary>
-/// The figures of one fleet size: medians over the rounds (peak RSS: the highest); <see cref="Ratio"/> is
-/// the median of each round's plan / floor, the floor measured just before the plan it is compared with.
+/// The figures of one fleet size and one build of <c>reconciler plan</c> (<see cref="Build"/>: the native
+/// CLI or the full, JIT-compiled build): medians over the rounds (peak RSS: the highest); <see cref="Ratio"/>
+/// is the median of each round's plan / floor, the floor measured in the same round, just before.
 /// </summary>
 public sealed record Figures(
+    string Build,
     int Domains,
     int Rounds,
     double Ratio,
@@ -40,13 +42,28 @@ public sealed record Figures(
 /// plan are measured in turn for several rounds: this machine's speed drifts by 10 % within minutes, so
 /// one floor measured a minute before one plan makes a ratio that swings.
 /// </summary>
-public sealed class Orchestrator(string binDirectory, int concurrency, int rounds, TextWriter log)
+/// <param name="native">The native CLI (<c>src/Reconciler.Cli</c> published), planned with in each round beside the full build; none: the full build alone.</param>
+public sealed class Orchestrator(string binDirectory, int concurrency, int rounds, TextWriter log, string? native = null)
 {
+    private const string FullBuild = "full (JIT)";
+    private const string NativeBuild = "native CLI";
+
     private string Self => Path.Combine(binDirectory, "reconciler-bench.dll");
 
     private string Reconciler => Path.Combine(binDirectory, "reconciler.dll");
 
-    public async Task<Figures> RunAsync(int count, CancellationToken ct)
+    /// <summary>How each build is started: the file and the arguments before the command's own.</summary>
+    private IEnumerable<(string Build, string File, string[] Prefix)> Builds()
+    {
+        if (native is not null)
+        {
+            yield return (NativeBuild, native, []);
+        }
+
+        yield return (FullBuild, "dotnet", [Reconciler]);
+    }
+
+    public async Task<IReadOnlyList<Figures>> RunAsync(int count, CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory($"reconciler-bench-{count}-").FullName;
         try
@@ -80,7 +97,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
         return 0;
     }
 
-    private async Task<Figures> RunInAsync(string directory, int count, CancellationToken ct)
+    private async Task<IReadOnlyList<Figures>> RunInAsync(string directory, int count, CancellationToken ct)
     {
         var clock = Tools.Clock();
         var world = World.Generate(directory, count);
@@ -96,7 +113,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
         using var host = await ChildProcess.StartServerAsync("dotnet", [Self, "serve", directory, Str(policyPort), Str(statsPort), caFile], "ready", TimeSpan.FromSeconds(180), ct);
         log.WriteLine($"[{count}] policy host on {World.PolicyAddress(0)}..{World.PolicyAddress(World.PolicyAddresses - 1)}:{policyPort}: {host.ReadyLine}");
 
-        var planArgs = new List<string> { Reconciler, "plan", "--repo", world.RepoDirectory, "--format", "json",
+        var planArgs = new List<string> { "plan", "--repo", world.RepoDirectory, "--format", "json",
             "--policy-port", Str(policyPort), "--ca-file", caFile, "--concurrency", Str(concurrency) };
 
         // (0) Dry pass through the recording relay (UDP, so every question passes it as one datagram):
@@ -104,7 +121,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
         var queriesFile = Path.Combine(directory, "queries.txt");
         using (var recorder = new DnsRecorder(knot.EndPoint))
         {
-            var dry = await ChildProcess.RunAsync("dotnet", [.. planArgs, "--dns", $"127.0.0.1:{recorder.Port}", "--dns-protocol", "udp"], Path.Combine(directory, "dry.json"), ct);
+            var dry = await ChildProcess.RunAsync("dotnet", [Reconciler, .. planArgs, "--dns", $"127.0.0.1:{recorder.Port}", "--dns-protocol", "udp"], Path.Combine(directory, "dry.json"), ct);
             await File.WriteAllLinesAsync(queriesFile, recorder.Questions, ct);
             log.WriteLine($"[{count}] dry pass: exit {dry.ExitCode}, {recorder.Questions.Count} queries recorded, {recorder.Truncated} truncated, {dry.Seconds:F1} s");
         }
@@ -122,35 +139,50 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
             var floor = Tools.Results(await Tools.RunAsync("dotnet", [Self, "floor-https", world.TargetsFile, Str(policyPort), caFile, Str(concurrency)], ct));
             log.WriteLine($"{tag} raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s)");
 
-            // (3) The cold plan, a child process as users run it.
-            var dnsBefore = await knot.QueriesAsync(ct);
-            var httpsBefore = await ChildProcess.StatsAsync(statsPort, ct);
-            var planOut = Path.Combine(directory, "plan.json");
-            var plan = await ChildProcess.RunAsync("dotnet", [.. planArgs, "--dns", knot.EndPoint.ToString()], planOut, ct);
-            var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
-            var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
-            var drift = Drift(planOut);
-            var floorSeconds = dnsFloor.Seconds + floor["seconds"];
-            log.WriteLine($"{tag} plan: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor");
-            if (plan.ExitCode is not (0 or 2))
+            // (3) The cold plan, a child process as users run it, with each build (in turns: the one
+            // second in this round goes first in the next).
+            var builds = Builds().ToList();
+            if (round % 2 == 0)
             {
-                throw new InvalidOperationException($"reconciler plan failed with exit {plan.ExitCode}: {plan.Error}");
+                builds.Reverse();
             }
 
-            measured.Add(new Round(plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"]));
+            foreach (var (build, file, prefix) in builds)
+            {
+                var dnsBefore = await knot.QueriesAsync(ct);
+                var httpsBefore = await ChildProcess.StatsAsync(statsPort, ct);
+                var planOut = Path.Combine(directory, "plan.json");
+                var plan = await ChildProcess.RunAsync(file, [.. prefix, .. planArgs, "--dns", knot.EndPoint.ToString()], planOut, ct);
+                var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
+                var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
+                var drift = Drift(planOut);
+                var floorSeconds = dnsFloor.Seconds + floor["seconds"];
+                log.WriteLine($"{tag} plan, {build}: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor");
+                if (plan.ExitCode is not (0 or 2))
+                {
+                    throw new InvalidOperationException($"reconciler plan ({build}) failed with exit {plan.ExitCode}: {plan.Error}");
+                }
+
+                measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"]));
+            }
         }
 
         // (4) The warm cycle: two cycles in one process, the second reported.
         var warm = Tools.Results(await Tools.RunAsync("dotnet", [Self, "warm", world.RepoDirectory, knot.EndPoint.ToString(), Str(policyPort), caFile, Str(concurrency)], ct));
         log.WriteLine($"[{count}] warm cycle: {warm["warm"]:F3} s ({warm["warmDns"]} DNS queries, {warm["warmHttps"]} HTTPS fetches; cold in-process {warm["cold"]:F3} s)");
 
-        var ratios = measured.Select(r => r.PlanSeconds / (r.DnsFloorSeconds + r.HttpsFloorSeconds)).ToList();
-        var last = measured[^1];
-        return new Figures(count, measured.Count, Median(ratios), ratios.Min(), ratios.Max(),
-            Median(measured.Select(r => r.PlanSeconds)), Median(measured.Select(r => r.PlanCpuSeconds)), measured.Max(r => r.PeakRss),
-            last.DnsQueries, last.HttpsFetches, Median(measured.Select(r => r.DnsFloorSeconds)), Median(measured.Select(r => r.DnsFloorQps)),
-            Median(measured.Select(r => r.HttpsFloorSeconds)), Median(measured.Select(r => r.HttpsFloorCpuSeconds)),
-            warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], measured.Min(r => r.Drift), world.Drifting);
+        return [.. Builds().Select(b => Summarise(b.Build, measured.Where(r => r.Build == b.Build).ToList()))];
+
+        Figures Summarise(string build, List<Round> runs)
+        {
+            var ratios = runs.Select(r => r.PlanSeconds / (r.DnsFloorSeconds + r.HttpsFloorSeconds)).ToList();
+            var last = runs[^1];
+            return new Figures(build, count, runs.Count, Median(ratios), ratios.Min(), ratios.Max(),
+                Median(runs.Select(r => r.PlanSeconds)), Median(runs.Select(r => r.PlanCpuSeconds)), runs.Max(r => r.PeakRss),
+                last.DnsQueries, last.HttpsFetches, Median(runs.Select(r => r.DnsFloorSeconds)), Median(runs.Select(r => r.DnsFloorQps)),
+                Median(runs.Select(r => r.HttpsFloorSeconds)), Median(runs.Select(r => r.HttpsFloorCpuSeconds)),
+                warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], runs.Min(r => r.Drift), world.Drifting);
+        }
     }
 
     private static double Median(IEnumerable<double> values)
@@ -159,9 +191,9 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    /// <summary>One round's measurements: the floors, then the plan.</summary>
+    /// <summary>One plan of one round, with the floors measured before it in that round.</summary>
     private sealed record Round(
-        double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
+        string Build, double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
         double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds);
 
     private static int Drift(string planJson)

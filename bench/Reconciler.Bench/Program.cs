@@ -12,7 +12,9 @@ namespace Reconciler.Bench;
 public static class Program
 {
     private const string Usage = """
-        usage: reconciler-bench run [--concurrency C] [--rounds R] [N ...]   the benchmark (default N = 1000 10000, 3 rounds)
+        usage: reconciler-bench run [--concurrency C] [--rounds R] [--native FILE] [N ...]
+                                                                    the benchmark (default N = 1000 10000, 3 rounds; FILE:
+                                                                    the published native CLI, planned with beside the full build)
                reconciler-bench generate DIR N                      write a world without serving it
                reconciler-bench up DIR N                            write a world and serve it until stopped
                reconciler-bench probe REPO DNS PORT CA CONCURRENCY
@@ -94,12 +96,20 @@ public static class Program
             args.RemoveRange(at, 2);
         }
 
+        string? native = null;
+        at = args.IndexOf("--native");
+        if (at >= 0)
+        {
+            native = Path.GetFullPath(args[at + 1]);
+            args.RemoveRange(at, 2);
+        }
+
         var sizes = args.Count > 0 ? args.Select(Int).ToList() : [1000, 10000];
-        var orchestrator = new Orchestrator(AppContext.BaseDirectory, concurrency, Math.Max(1, rounds), Console.Error);
+        var orchestrator = new Orchestrator(AppContext.BaseDirectory, concurrency, Math.Max(1, rounds), Console.Error, native);
         var figures = new List<Figures>();
         foreach (var size in sizes)
         {
-            figures.Add(await orchestrator.RunAsync(size, ct));
+            figures.AddRange(await orchestrator.RunAsync(size, ct));
         }
 
         Console.Out.Write(Report.Table(figures, concurrency));
