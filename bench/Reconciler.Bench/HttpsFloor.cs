@@ -35,6 +35,7 @@ public static class HttpsFloor
         await FetchAsync(targets[0].Host, targets[0].Address, port, policy, ct);
 
         long ok = 0;
+        var idle = Tools.IdleCoreSeconds();
         var cpu = Environment.CpuUsage.TotalTime;
         var clock = Tools.Clock();
         await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct }, async (t, token) =>
@@ -46,7 +47,8 @@ public static class HttpsFloor
         });
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
-        Console.WriteLine(Tools.Result(("seconds", seconds), ("cpu", cpuSeconds), ("fetches", targets.Length), ("ok", ok)));
+        var idleSeconds = Tools.IdleCoreSeconds() - idle;
+        Console.WriteLine(Tools.Result(("seconds", seconds), ("cpu", cpuSeconds), ("idle", idleSeconds), ("fetches", targets.Length), ("ok", ok)));
         return ok == targets.Length ? 0 : 1;
     }
 

@@ -26,6 +26,8 @@ public sealed record Figures(
     double DnsFloorQps,
     double HttpsFloorSeconds,
     double HttpsFloorCpuSeconds,
+    double PlanIdleSeconds,
+    double HttpsFloorIdleSeconds,
     double WarmSeconds,
     long WarmDns,
     long WarmHttps,
@@ -137,7 +139,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
 
             // (2) HTTPS floor: raw SslStream over the same targets with the same concurrency.
             var floor = Tools.Results(await Tools.RunAsync("dotnet", [Self, "floor-https", world.TargetsFile, Str(policyPort), caFile, Str(concurrency)], ct));
-            log.WriteLine($"{tag} raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s)");
+            log.WriteLine($"{tag} raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s, cores idle {floor["idle"]:F2} s)");
 
             // (3) The cold plan, a child process as users run it, with each build (in turns: the one
             // second in this round goes first in the next).
@@ -152,18 +154,20 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                 var dnsBefore = await knot.QueriesAsync(ct);
                 var httpsBefore = await ChildProcess.StatsAsync(statsPort, ct);
                 var planOut = Path.Combine(directory, "plan.json");
+                var idle = Tools.IdleCoreSeconds();
                 var plan = await ChildProcess.RunAsync(file, [.. prefix, .. planArgs, "--dns", knot.EndPoint.ToString()], planOut, ct);
+                idle = Tools.IdleCoreSeconds() - idle;
                 var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
                 var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
                 var drift = Drift(planOut);
                 var floorSeconds = dnsFloor.Seconds + floor["seconds"];
-                log.WriteLine($"{tag} plan, {build}: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor");
+                log.WriteLine($"{tag} plan, {build}: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor; cores idle {idle:F2} s");
                 if (plan.ExitCode is not (0 or 2))
                 {
                     throw new InvalidOperationException($"reconciler plan ({build}) failed with exit {plan.ExitCode}: {plan.Error}");
                 }
 
-                measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"]));
+                measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"], idle, floor["idle"]));
             }
         }
 
@@ -181,6 +185,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                 Median(runs.Select(r => r.PlanSeconds)), Median(runs.Select(r => r.PlanCpuSeconds)), runs.Max(r => r.PeakRss),
                 last.DnsQueries, last.HttpsFetches, Median(runs.Select(r => r.DnsFloorSeconds)), Median(runs.Select(r => r.DnsFloorQps)),
                 Median(runs.Select(r => r.HttpsFloorSeconds)), Median(runs.Select(r => r.HttpsFloorCpuSeconds)),
+                Median(runs.Select(r => r.PlanIdleSeconds)), Median(runs.Select(r => r.HttpsFloorIdleSeconds)),
                 warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], runs.Min(r => r.Drift), world.Drifting);
         }
     }
@@ -194,7 +199,8 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
     /// <summary>One plan of one round, with the floors measured before it in that round.</summary>
     private sealed record Round(
         string Build, double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
-        double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds);
+        double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds,
+        double PlanIdleSeconds, double HttpsFloorIdleSeconds);
 
     private static int Drift(string planJson)
     {

@@ -9,16 +9,16 @@ public static class Report
     public static string Table(IReadOnlyList<Figures> figures, int concurrency)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| N | build | plan wall (CPU) | domains/s | DNS queries | HTTPS fetches | peak RSS | DNS floor (dnsperf) | HTTPS floor (raw SslStream; CPU) | floor | plan / floor | warm cycle (DNS q, HTTPS) | drift found / made |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| N | build | plan wall (CPU) | domains/s | DNS queries | HTTPS fetches | peak RSS | DNS floor (dnsperf) | HTTPS floor (raw SslStream; CPU) | floor | plan / floor | cores idle (plan; HTTPS floor) | warm cycle (DNS q, HTTPS) | drift found / made |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var f in figures)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {f.Domains} | {f.Build} | {f.PlanSeconds:F2} s ({f.PlanCpuSeconds:F1} s) | {f.Domains / f.PlanSeconds:F0} | {f.DnsQueries} | {f.HttpsFetches} | {f.PeakRssBytes / 1048576.0:F0} MB | {f.DnsFloorSeconds:F2} s ({f.DnsFloorQps:F0} q/s) | {f.HttpsFloorSeconds:F2} s ({f.HttpsFloorCpuSeconds:F1} s) | {f.FloorSeconds:F2} s | {f.Ratio:F2} x{(f.Rounds > 1 ? $" ({f.RatioMin:F2}-{f.RatioMax:F2})" : "")} | {f.WarmSeconds:F2} s ({f.WarmDns}, {f.WarmHttps}) | {f.Drift} / {f.ExpectedDrift} |");
+                $"| {f.Domains} | {f.Build} | {f.PlanSeconds:F2} s ({f.PlanCpuSeconds:F1} s) | {f.Domains / f.PlanSeconds:F0} | {f.DnsQueries} | {f.HttpsFetches} | {f.PeakRssBytes / 1048576.0:F0} MB | {f.DnsFloorSeconds:F2} s ({f.DnsFloorQps:F0} q/s) | {f.HttpsFloorSeconds:F2} s ({f.HttpsFloorCpuSeconds:F1} s) | {f.FloorSeconds:F2} s | {f.Ratio:F2} x{(f.Rounds > 1 ? $" ({f.RatioMin:F2}-{f.RatioMax:F2})" : "")} | {f.PlanIdleSeconds:F2} s; {f.HttpsFloorIdleSeconds:F2} s | {f.WarmSeconds:F2} s ({f.WarmDns}, {f.WarmHttps}) | {f.Drift} / {f.ExpectedDrift} |");
         }
 
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"concurrency {concurrency}; floor = DNS floor + HTTPS floor (both servers share the machine's cores with the client).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"concurrency {concurrency}; floor = DNS floor + HTTPS floor (both servers share the machine's cores with the client); cores idle: core-seconds nobody used while it ran (/proc/stat).");
         var rounds = figures.Max(f => f.Rounds);
         if (rounds > 1)
         {
