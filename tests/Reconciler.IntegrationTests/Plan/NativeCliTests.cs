@@ -30,10 +30,21 @@ public sealed class NativeCliFixture : IAsyncLifetime
 }
 
 /// <summary>
+/// The native compiler takes both cores for about half a minute: run alone, after the other tests, so
+/// their timing (queries sent at once, connections counted) is not starved.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NativeCliCollection
+{
+    public const string Name = "native CLI";
+}
+
+/// <summary>
 /// The native CLI (<c>validate</c>, <c>plan</c>, <c>render</c>) says what the full build says: its plan of a
 /// world on a real Knot and HTTPS host is the full build's, byte for byte, and the commands it leaves out
 /// say where they are.
 /// </summary>
+[Collection(NativeCliCollection.Name)]
 public sealed class NativeCliTests(PlanWorldFixture fixture, NativeCliFixture native) : IClassFixture<PlanWorldFixture>, IClassFixture<NativeCliFixture>
 {
     [Fact]
