@@ -254,11 +254,12 @@ internal sealed partial class TcpChannel : IDisposable
 
     /// <summary>
     /// While queries wait and nothing has been read for <see cref="AckNudgeEvery"/>, sends the ACK our
-    /// kernel is holding back (Linux <c>TCP_QUICKACK</c>). A server that writes each answer on its own
-    /// with Nagle's algorithm on (Knot does) keeps the next answer until the previous one is
-    /// acknowledged, and with no query of ours to carry that ACK, the kernel delays it by 40 ms or more:
-    /// every query on the connection then waits. Acknowledging every read instead costs as much as it
-    /// saves (more ACKs, smaller reads); this only ends a stall.
+    /// kernel is holding back (Linux <c>TCP_QUICKACK</c>). A server that sends each answer in small
+    /// segments (Knot: one write per answer, 1,208-byte segments) keeps the next ones until what it sent
+    /// is acknowledged (Nagle's algorithm, its congestion window), and with no query of ours to carry
+    /// that ACK, the kernel delays it by 15-40 ms: every query on the connection then waits.
+    /// Acknowledging every read instead costs as much as it saves (more ACKs, smaller reads); this only
+    /// ends a stall.
     /// </summary>
     private sealed class AckNudge(TcpChannel channel, Connection open)
     {

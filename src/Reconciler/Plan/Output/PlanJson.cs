@@ -31,9 +31,20 @@ public static class PlanJson
 
     public static string Serialize(ReconcilePlan plan)
     {
-        using var buffer = new MemoryStream();
-        WriteAsync(buffer, plan, CancellationToken.None).GetAwaiter().GetResult();
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        ArgumentNullException.ThrowIfNull(plan);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteHead(writer, plan);
+            foreach (var domain in plan.Domains)
+            {
+                Write(writer, domain);
+            }
+
+            WriteTail(writer, plan);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>
@@ -72,9 +83,7 @@ public static class PlanJson
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(pieces);
         await using var writer = new Utf8JsonWriter(output, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteNumber("version"u8, plan.Version);
-        writer.WriteStartArray("domains"u8);
+        WriteHead(writer, plan);
         foreach (var domain in plan.Domains)
         {
             if (pieces.TryGetValue(domain, out var piece))
@@ -92,6 +101,21 @@ public static class PlanJson
             }
         }
 
+        WriteTail(writer, plan);
+        await writer.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The plan document up to its first domain entry.</summary>
+    private static void WriteHead(Utf8JsonWriter writer, ReconcilePlan plan)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("version"u8, plan.Version);
+        writer.WriteStartArray("domains"u8);
+    }
+
+    /// <summary>The plan document after its last domain entry: the summary.</summary>
+    private static void WriteTail(Utf8JsonWriter writer, ReconcilePlan plan)
+    {
         writer.WriteEndArray();
         writer.WriteStartObject("summary"u8);
         writer.WriteNumber("domains"u8, plan.Summary.Domains);
@@ -101,7 +125,6 @@ public static class PlanJson
         writer.WriteNumber("invalid"u8, plan.Summary.Invalid);
         writer.WriteEndObject();
         writer.WriteEndObject();
-        await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>One domain's entry, as a document of its own.</summary>
