@@ -27,6 +27,7 @@ public sealed class ScriptedDnsServer : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentQueue<ReceivedQuery> log = new();
     private int tcpConnections;
+    private int closedByClient;
 
     public ScriptedDnsServer(bool listenOnTcp = true)
     {
@@ -45,6 +46,9 @@ public sealed class ScriptedDnsServer : IDisposable
     }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>TCP connections the client closed (the server read the end of the stream, or a reset).</summary>
+    public int ClosedByClient => Volatile.Read(ref closedByClient);
 
     /// <summary>The queries received for names under <paramref name="zone"/> (tests use a zone each, so they do not see each other's).</summary>
     public IReadOnlyList<ReceivedQuery> ReceivedUnder(string zone) =>
@@ -144,6 +148,7 @@ public sealed class ScriptedDnsServer : IDisposable
                 var read = await client.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct);
                 if (read == 0)
                 {
+                    Interlocked.Increment(ref closedByClient);
                     return;
                 }
 
@@ -192,6 +197,11 @@ public sealed class ScriptedDnsServer : IDisposable
                 buffer.AsSpan(at, filled - at).CopyTo(buffer);
                 filled -= at;
             }
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset && !ct.IsCancellationRequested)
+        {
+            // The client closed with a reset (a socket closed while its own read was pending).
+            Interlocked.Increment(ref closedByClient);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
         {

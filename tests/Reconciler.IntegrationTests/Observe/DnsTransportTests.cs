@@ -130,6 +130,32 @@ public sealed class DnsTransportTests(DnsTransportFixture fixture) : IClassFixtu
         Assert.Equal(2, Connections(fixture.Both.ReceivedUnder("idle.test")));
     }
 
+    [Fact]
+    public async Task A_connection_quiet_past_the_idle_limit_is_closed_without_waiting_for_the_next_query()
+    {
+        // Its own server: the close is counted per server. A daemon between cycles keeps no connection open.
+        using var server = new ScriptedDnsServer();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var transport = new DnsTransport(
+            [server.EndPoint], new DnsTransportOptions(Patient, 0, Recursion: true, DnsProtocol.Tcp), clock);
+
+        AssertAnswered(await transport.QueryAsync("a-1.quiet.test", QueryType.A, CancellationToken.None), "a-1.quiet.test", 1, overTcp: true);
+        clock.Advance(TcpChannel.IdleLimit - TimeSpan.FromSeconds(1));
+        await Task.Delay(200);
+        Assert.Equal(0, server.ClosedByClient);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (server.ClosedByClient == 0 && waited.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, server.ClosedByClient);
+        AssertAnswered(await transport.QueryAsync("a-2.quiet.test", QueryType.A, CancellationToken.None), "a-2.quiet.test", 2, overTcp: true);
+        Assert.Equal(2, Connections(server.ReceivedUnder("quiet.test")));
+    }
+
     [Theory]
     [InlineData("close")]
     [InlineData("reset")]

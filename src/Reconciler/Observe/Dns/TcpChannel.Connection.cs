@@ -90,7 +90,7 @@ internal sealed partial class TcpChannel
 
         public bool Broken => Volatile.Read(ref closed) != 0;
 
-        /// <summary>The timer of <see cref="TcpChannel.AckNudge"/> (Linux), stopped with the connection.</summary>
+        /// <summary>The timer of <see cref="TcpChannel.AckNudge"/>, stopped with the connection.</summary>
         public ITimer? AckNudge { get; set; }
 
         /// <summary>Closes the socket; true for the call that did it.</summary>

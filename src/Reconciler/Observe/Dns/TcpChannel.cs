@@ -9,15 +9,15 @@ namespace Reconciler.Observe.Dns;
 /// pipelining): queries waiting to be written go out together in one write, answers are read in
 /// whatever order the server sends them and handed over by id. A broken connection fails what was
 /// waiting on it; the next query opens a new one. A connection quiet for <see cref="IdleLimit"/> is
-/// not written to again (RFC 7766 §6.2.3: servers and middleboxes drop idle connections, some
-/// without a word): the next query opens a new one.
+/// closed and not written to again (RFC 7766 §6.2.3: servers and middleboxes drop idle connections,
+/// some without a word; a client should not hold one it does not use): the next query opens a new one.
 /// </summary>
 internal sealed partial class TcpChannel : IDisposable
 {
     /// <summary>How long a connection may stay quiet and still be used (Knot and BIND close idle ones after 10 s or more).</summary>
     public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a connection with queries waiting checks for a held-back ACK (<see cref="AckNudge"/>).</summary>
+    /// <summary>How often a connection checks for a held-back ACK, or that it has been quiet too long (<see cref="AckNudge"/>).</summary>
     private static readonly TimeSpan AckNudgeEvery = TimeSpan.FromMilliseconds(5);
 
     private const int IpProtoTcp = 6;
@@ -185,11 +185,8 @@ internal sealed partial class TcpChannel : IDisposable
         }
 
         var open = new Connection(socket) { LastActive = time.GetTimestamp() };
-        if (OperatingSystem.IsLinux())
-        {
-            // Set before the connection is shared: closing it stops the timer.
-            open.AckNudge = time.CreateTimer(static s => ((AckNudge)s!).Tick(), new AckNudge(this, open), AckNudgeEvery, AckNudgeEvery);
-        }
+        // Set before the connection is shared: closing it stops the timer.
+        open.AckNudge = time.CreateTimer(static s => ((AckNudge)s!).Tick(), new AckNudge(this, open), AckNudgeEvery, AckNudgeEvery);
 
         lock (gate)
         {
@@ -259,21 +256,37 @@ internal sealed partial class TcpChannel : IDisposable
     /// is acknowledged (Nagle's algorithm, its congestion window), and with no query of ours to carry
     /// that ACK, the kernel delays it by 15-40 ms: every query on the connection then waits.
     /// Acknowledging every read instead costs as much as it saves (more ACKs, smaller reads); this only
-    /// ends a stall.
+    /// ends a stall. With nothing owed and the connection quiet past <see cref="IdleLimit"/>, it closes
+    /// the connection (and so itself).
     /// </summary>
     private sealed class AckNudge(TcpChannel channel, Connection open)
     {
         public void Tick()
         {
+            bool owed;
+            var retire = false;
             lock (channel.gate)
             {
-                if (channel.pending.Count == 0)
+                owed = channel.pending.Count > 0;
+                if (!owed && channel.time.GetElapsedTime(open.LastActive) > IdleLimit)
                 {
-                    return;
+                    // Quiet past the idle limit, a connection is never written to again: let it go now,
+                    // with this timer, rather than keep both (200 ticks a second) until the next query.
+                    retire = true;
+                    if (ReferenceEquals(channel.connection, open))
+                    {
+                        channel.connection = null;
+                    }
                 }
             }
 
-            if (open.Broken || channel.time.GetElapsedTime(Math.Max(open.LastRead, open.LastActive)) < AckNudgeEvery)
+            if (retire)
+            {
+                open.Close();
+                return;
+            }
+
+            if (!owed || !OperatingSystem.IsLinux() || open.Broken || channel.time.GetElapsedTime(Math.Max(open.LastRead, open.LastActive)) < AckNudgeEvery)
             {
                 return;
             }
