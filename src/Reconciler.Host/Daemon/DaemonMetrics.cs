@@ -1,4 +1,5 @@
 using Prometheus;
+using Reconciler.Plan;
 
 namespace Reconciler.Host.Daemon;
 
@@ -9,7 +10,7 @@ namespace Reconciler.Host.Daemon;
 /// </summary>
 public sealed class DaemonMetrics
 {
-    private static readonly string[] Statuses = ["in-sync", "drift", "unknown", "invalid"];
+    private static readonly string[] Statuses = [.. Enum.GetValues<DomainStatus>().Select(ContractNames.Of)];
 
     private readonly Lock _gate = new();
     private readonly Counter _cycles;
@@ -106,10 +107,10 @@ public sealed class DaemonMetrics
         }
 
         _lastSuccess.Set(now.ToUnixTimeMilliseconds() / 1000d);
-        _domains.WithLabels("in-sync").Set(outcome.InSync);
-        _domains.WithLabels("drift").Set(outcome.Drift);
-        _domains.WithLabels("unknown").Set(outcome.Unknown);
-        _domains.WithLabels("invalid").Set(outcome.Invalid);
+        _domains.WithLabels(ContractNames.Of(DomainStatus.InSync)).Set(outcome.InSync);
+        _domains.WithLabels(ContractNames.Of(DomainStatus.Drift)).Set(outcome.Drift);
+        _domains.WithLabels(ContractNames.Of(DomainStatus.Unknown)).Set(outcome.Unknown);
+        _domains.WithLabels(ContractNames.Of(DomainStatus.Invalid)).Set(outcome.Invalid);
         lock (_gate)
         {
             var current = outcome.Findings.Keys.ToHashSet();

@@ -157,7 +157,7 @@ public sealed class PipelineCycleRunner : ICycleRunner, IDisposable
         var summary = result.Plan.Summary;
         var findings = result.Plan.Domains
             .SelectMany(d => d.Findings)
-            .GroupBy(f => (f.Check, Kind: f.Kind.ToString().ToLowerInvariant()))
+            .GroupBy(f => (f.Check, Kind: ContractNames.Of(f.Kind)))
             .ToDictionary(g => g.Key, g => g.Count());
         return new CycleOutcome(true, snapshot.Revision, summary.Domains, summary.InSync, summary.Drift, summary.Unknown, summary.Invalid,
             findings, _time.GetElapsedTime(started));

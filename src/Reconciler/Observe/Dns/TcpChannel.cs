@@ -264,25 +264,17 @@ internal sealed partial class TcpChannel : IDisposable
         public void Tick()
         {
             bool owed;
-            var retire = false;
             lock (channel.gate)
             {
                 owed = channel.pending.Count > 0;
-                if (!owed && channel.time.GetElapsedTime(open.LastActive) > IdleLimit)
-                {
-                    // Quiet past the idle limit, a connection is never written to again: let it go now,
-                    // with this timer, rather than keep both (200 ticks a second) until the next query.
-                    retire = true;
-                    if (ReferenceEquals(channel.connection, open))
-                    {
-                        channel.connection = null;
-                    }
-                }
             }
 
-            if (retire)
+            if (!owed && channel.time.GetElapsedTime(open.LastActive) > IdleLimit)
             {
-                open.Close();
+                // Quiet past the idle limit, a connection is never written to again (a writer that finds
+                // it so retires it too): let it go now, with this timer, rather than keep both (200 ticks
+                // a second) until the next query.
+                channel.Retire(open);
                 return;
             }
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Reconciler.Observe;
-using Reconciler.Records;
 
 namespace Reconciler.Plan.Output;
 
@@ -153,14 +152,14 @@ public static class PlanJson
         ArgumentNullException.ThrowIfNull(plan);
         writer.WriteStartObject();
         writer.WriteString("domain"u8, plan.Domain);
-        writer.WriteString("status"u8, Name(plan.Status));
+        writer.WriteString("status"u8, ContractNames.Of(plan.Status));
         writer.WriteStartArray("findings"u8);
         foreach (var finding in plan.Findings)
         {
             writer.WriteStartObject();
             writer.WriteString("check"u8, finding.Check);
-            writer.WriteString("kind"u8, Name(finding.Kind));
-            writer.WriteString("severity"u8, Name(finding.Severity));
+            writer.WriteString("kind"u8, ContractNames.Of(finding.Kind));
+            writer.WriteString("severity"u8, ContractNames.Of(finding.Severity));
             writer.WriteString("name"u8, finding.Name);
             writer.WriteString("expected"u8, finding.Expected);
             writer.WriteString("actual"u8, finding.Actual);
@@ -191,31 +190,4 @@ public static class PlanJson
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
-
-    private static ReadOnlySpan<byte> Name(DomainStatus status) => status switch
-    {
-        DomainStatus.InSync => "in-sync"u8,
-        DomainStatus.Drift => "drift"u8,
-        DomainStatus.Unknown => "unknown"u8,
-        DomainStatus.Invalid => "invalid"u8,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
-    private static ReadOnlySpan<byte> Name(FindingKind kind) => kind switch
-    {
-        FindingKind.Missing => "missing"u8,
-        FindingKind.Mismatch => "mismatch"u8,
-        FindingKind.Invalid => "invalid"u8,
-        FindingKind.Unexpected => "unexpected"u8,
-        FindingKind.Unreachable => "unreachable"u8,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
-    private static ReadOnlySpan<byte> Name(Severity severity) => severity switch
-    {
-        Severity.Warning => "warning"u8,
-        Severity.Error => "error"u8,
-        Severity.Critical => "critical"u8,
-        _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, null),
-    };
 }

@@ -52,8 +52,8 @@ public static class PlanText
         b.Append('\n');
         foreach (var f in domain.Findings)
         {
-            b.Append("  ").Append(Paint(SeverityText(f.Severity).PadRight(8), SeverityColor(f.Severity), color))
-                .Append(' ').Append(f.Check).Append(' ').Append(Kebab(f.Kind)).Append(' ').Append(OneLine(f.Name)).Append('\n')
+            b.Append("  ").Append(Paint(ContractNames.Of(f.Severity).PadRight(8), SeverityColor(f.Severity), color))
+                .Append(' ').Append(f.Check).Append(' ').Append(ContractNames.Of(f.Kind)).Append(' ').Append(OneLine(f.Name)).Append('\n')
                 .Append("           ").Append(OneLine(f.Message)).Append('\n');
             if (f.Expected is not null)
             {
@@ -113,16 +113,7 @@ public static class PlanText
             }
         });
 
-    private static string SeverityText(Severity s) => s switch
-    {
-        Severity.Critical => "critical",
-        Severity.Error => "error",
-        _ => "warning",
-    };
-
     private static string SeverityColor(Severity s) => s == Severity.Warning ? Yellow : Red;
-
-    private static string Kebab(FindingKind kind) => kind.ToString().ToLowerInvariant();
 
     private static string Paint(string text, string code, bool color) => color ? code + text + Reset : text;
 }

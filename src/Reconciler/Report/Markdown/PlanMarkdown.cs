@@ -20,16 +20,6 @@ public static class PlanMarkdown
         @"^\S+\s+(?:\d+\s+)?(?:IN\s+)?(?:TXT|MX|CNAME|TLSA|NS)\s+\S",
         RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
-    public static string StatusText(DomainStatus status) => status switch
-    {
-        DomainStatus.InSync => "in-sync",
-        DomainStatus.Drift => "drift",
-        DomainStatus.Unknown => "unknown",
-        _ => "invalid",
-    };
-
-    public static string KindText(FindingKind kind) => kind.ToString().ToLowerInvariant();
-
     /// <summary>
     /// One domain: status, the findings table, the fix steps. Stays within <paramref name="maxLength"/>
     /// by listing only the first findings and saying how many more there are.
@@ -64,7 +54,7 @@ public static class PlanMarkdown
         sb.Append("| domain | status | findings |\n|---|---|---|\n");
         foreach (var d in plan.Domains)
         {
-            sb.Append($"| {MarkdownText.Inline(d.Domain)} | {StatusText(d.Status)} | {d.Findings.Count} |\n");
+            sb.Append($"| {MarkdownText.Inline(d.Domain)} | {ContractNames.Of(d.Status)} | {d.Findings.Count} |\n");
         }
 
         foreach (var bad in invalid ?? [])
@@ -88,7 +78,7 @@ public static class PlanMarkdown
         var h = new string('#', Math.Clamp(headingLevel, 1, 6));
         var sb = new StringBuilder();
         sb.Append($"{h} {MarkdownText.Inline(plan.Domain)}\n\n");
-        sb.Append($"Status: **{StatusText(plan.Status)}**");
+        sb.Append($"Status: **{ContractNames.Of(plan.Status)}**");
         if (plan.MtaSts is { } ids)
         {
             sb.Append($" · MTA-STS id declared `{Id(ids.DeclaredId)}`, live `{Id(ids.LiveId)}`");
@@ -105,7 +95,7 @@ public static class PlanMarkdown
             sb.Append("| check | severity | record | expected | actual | message |\n|---|---|---|---|---|---|\n");
             foreach (var f in plan.Findings.Take(shownFindings))
             {
-                sb.Append($"| {MarkdownText.Inline(f.Check)} ({KindText(f.Kind)}) | {f.Severity.ToString().ToLowerInvariant()} | ")
+                sb.Append($"| {MarkdownText.Inline(f.Check)} ({ContractNames.Of(f.Kind)}) | {ContractNames.Of(f.Severity)} | ")
                   .Append($"{MarkdownText.Inline(f.Name)} | {Cell(f.Expected)} | {Cell(f.Actual)} | {MarkdownText.Inline(f.Message)} |\n");
             }
 
