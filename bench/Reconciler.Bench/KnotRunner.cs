@@ -24,6 +24,16 @@ public sealed class KnotRunner : IDisposable
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
+    /// <summary>The CPU time knotd has used so far (user and system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<KnotRunner> StartAsync(World world, TimeSpan startTimeout, CancellationToken ct)
     {
         var port = FreePort.Udp(IPAddress.Loopback);

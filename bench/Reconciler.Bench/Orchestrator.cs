@@ -28,6 +28,9 @@ public sealed record Figures(
     double HttpsFloorCpuSeconds,
     double PlanIdleSeconds,
     double HttpsFloorIdleSeconds,
+    double PlanHostCpuSeconds,
+    double PlanKnotCpuSeconds,
+    double HttpsFloorHostCpuSeconds,
     double WarmSeconds,
     long WarmDns,
     long WarmHttps,
@@ -138,8 +141,10 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
             log.WriteLine($"{tag} dnsperf: {dnsFloor.Queries} queries at {dnsFloor.Qps:F0} q/s = {dnsFloor.Seconds:F3} s ({dnsFloor.Lost} lost)");
 
             // (2) HTTPS floor: raw SslStream over the same targets with the same concurrency.
+            var hostBefore = host.CpuTime;
             var floor = Tools.Results(await Tools.RunAsync("dotnet", [Self, "floor-https", world.TargetsFile, Str(policyPort), caFile, Str(concurrency)], ct));
-            log.WriteLine($"{tag} raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s, cores idle {floor["idle"]:F2} s)");
+            var floorHostCpu = (host.CpuTime - hostBefore).TotalSeconds;
+            log.WriteLine($"{tag} raw SslStream: {floor["fetches"]} fetches ({floor["ok"]} ok) in {floor["seconds"]:F3} s (CPU {floor["cpu"]:F2} s, policy host CPU {floorHostCpu:F2} s, cores idle {floor["idle"]:F2} s)");
 
             // (3) The cold plan, a child process as users run it, with each build (in turns: the one
             // second in this round goes first in the next).
@@ -154,20 +159,21 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                 var dnsBefore = await knot.QueriesAsync(ct);
                 var httpsBefore = await ChildProcess.StatsAsync(statsPort, ct);
                 var planOut = Path.Combine(directory, "plan.json");
-                var idle = Tools.IdleCoreSeconds();
+                var (hostCpu, knotCpu, idle) = (host.CpuTime, knot.CpuTime, Tools.IdleCoreSeconds());
                 var plan = await ChildProcess.RunAsync(file, [.. prefix, .. planArgs, "--dns", knot.EndPoint.ToString()], planOut, ct);
                 idle = Tools.IdleCoreSeconds() - idle;
+                var (planHostCpu, planKnotCpu) = ((host.CpuTime - hostCpu).TotalSeconds, (knot.CpuTime - knotCpu).TotalSeconds);
                 var dnsQueries = await knot.QueriesAsync(ct) - dnsBefore;
                 var httpsFetches = (await ChildProcess.StatsAsync(statsPort, ct)) - httpsBefore;
                 var drift = Drift(planOut);
                 var floorSeconds = dnsFloor.Seconds + floor["seconds"];
-                log.WriteLine($"{tag} plan, {build}: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor; cores idle {idle:F2} s");
+                log.WriteLine($"{tag} plan, {build}: exit {plan.ExitCode}, {plan.Seconds:F3} s (CPU {plan.CpuSeconds:F2} s), peak RSS {plan.PeakRss / 1048576.0:F0} MB, {dnsQueries} DNS queries, {httpsFetches} HTTPS fetches, {drift} drifting (expected {world.Drifting}); {plan.Seconds / floorSeconds:F2} x the floor; policy host CPU {planHostCpu:F2} s, knotd CPU {planKnotCpu:F2} s, cores idle {idle:F2} s");
                 if (plan.ExitCode is not (0 or 2))
                 {
                     throw new InvalidOperationException($"reconciler plan ({build}) failed with exit {plan.ExitCode}: {plan.Error}");
                 }
 
-                measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"], idle, floor["idle"]));
+                measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"], idle, floor["idle"], planHostCpu, planKnotCpu, floorHostCpu));
             }
         }
 
@@ -186,6 +192,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                 last.DnsQueries, last.HttpsFetches, Median(runs.Select(r => r.DnsFloorSeconds)), Median(runs.Select(r => r.DnsFloorQps)),
                 Median(runs.Select(r => r.HttpsFloorSeconds)), Median(runs.Select(r => r.HttpsFloorCpuSeconds)),
                 Median(runs.Select(r => r.PlanIdleSeconds)), Median(runs.Select(r => r.HttpsFloorIdleSeconds)),
+                Median(runs.Select(r => r.PlanHostCpuSeconds)), Median(runs.Select(r => r.PlanKnotCpuSeconds)), Median(runs.Select(r => r.HttpsFloorHostCpuSeconds)),
                 warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], runs.Min(r => r.Drift), world.Drifting);
         }
     }
@@ -200,7 +207,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
     private sealed record Round(
         string Build, double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
         double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds,
-        double PlanIdleSeconds, double HttpsFloorIdleSeconds);
+        double PlanIdleSeconds, double HttpsFloorIdleSeconds, double PlanHostCpuSeconds, double PlanKnotCpuSeconds, double HttpsFloorHostCpuSeconds);
 
     private static int Drift(string planJson)
     {
@@ -263,6 +270,16 @@ public sealed class ChildProcess : IDisposable
     }
 
     public string ReadyLine { get; }
+
+    /// <summary>The CPU time the server has used so far (user and system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
 
     /// <summary>Starts a server and waits for a line starting with <paramref name="ready"/> on its output.</summary>
     public static async Task<ChildProcess> StartServerAsync(string file, IEnumerable<string> arguments, string ready, TimeSpan timeout, CancellationToken ct)
