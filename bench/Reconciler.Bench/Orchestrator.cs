@@ -35,10 +35,18 @@ public sealed record Figures(
     long WarmDns,
     long WarmHttps,
     int Drift,
-    int ExpectedDrift)
+    int ExpectedDrift,
+    PeerFigures? Peer = null)
 {
     public double FloorSeconds => DnsFloorSeconds + HttpsFloorSeconds;
 }
+
+/// <summary>
+/// The Node.js peer (<c>bench/node-peer</c>: mailauth's MTA-STS, SPF, DMARC and DKIM checks) over the same
+/// world in the same rounds: medians, and <see cref="Ratio"/> the median of each round's peer time over
+/// this build's plan time in that round (how many times as fast the plan is).
+/// </summary>
+public sealed record PeerFigures(double Seconds, double CpuSeconds, long PeakRssBytes, double Ratio, double RatioMin, double RatioMax);
 
 /// <summary>
 /// The <c>run</c> mode: for one N, generates the world, starts Knot and the policy host, records the
@@ -48,7 +56,8 @@ public sealed record Figures(
 /// one floor measured a minute before one plan makes a ratio that swings.
 /// </summary>
 /// <param name="native">The native CLI (<c>src/Reconciler.Cli</c> published), planned with in each round beside the full build; none: the full build alone.</param>
-public sealed class Orchestrator(string binDirectory, int concurrency, int rounds, TextWriter log, string? native = null)
+/// <param name="nodePeer">The Node.js peer's folder (<c>bench/node-peer</c>, its packages installed), run in each round after the plans; none: not measured.</param>
+public sealed class Orchestrator(string binDirectory, int concurrency, int rounds, TextWriter log, string? native = null, string? nodePeer = null)
 {
     private const string FullBuild = "full (JIT)";
     private const string NativeBuild = "native CLI";
@@ -175,9 +184,29 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
 
                 measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"], idle, floor["idle"], planHostCpu, planKnotCpu, floorHostCpu));
             }
+
+            // (4) The Node.js peer over the same world, servers and concurrency.
+            if (nodePeer is not null)
+            {
+                var peerOut = Path.Combine(directory, "peer.txt");
+                var peer = await ChildProcess.RunAsync("env",
+                    [$"NODE_EXTRA_CA_CERTS={caFile}", "node", Path.Combine(nodePeer, "peer.js"), Path.Combine(world.RepoDirectory, "domains"),
+                     knot.EndPoint.Address.ToString(), Str(knot.Port), Str(policyPort), Str(concurrency)], peerOut, ct);
+                var result = Tools.Results(await File.ReadAllTextAsync(peerOut, ct));
+                if (peer.ExitCode != 0 || result.GetValueOrDefault("domains") != count || result.GetValueOrDefault("errors", 1) > 0)
+                {
+                    throw new InvalidOperationException($"the Node.js peer failed (exit {peer.ExitCode}; {string.Join(' ', result.Select(p => $"{p.Key}={p.Value}"))}): {peer.Error}");
+                }
+
+                var thisRound = measured.Skip(measured.Count - builds.Count).ToList();
+                log.WriteLine($"{tag} Node.js peer (mailauth): {peer.Seconds:F3} s (CPU {peer.CpuSeconds:F2} s), peak RSS {peer.PeakRss / 1048576.0:F0} MB, {result["domains"]} domains, {result["policies"]} policies; " +
+                    string.Join(", ", thisRound.Select(r => $"{peer.Seconds / r.PlanSeconds:F2} x the {r.Build} plan's time")));
+                measured.RemoveRange(measured.Count - builds.Count, builds.Count);
+                measured.AddRange(thisRound.Select(r => r with { PeerSeconds = peer.Seconds, PeerCpuSeconds = peer.CpuSeconds, PeerRss = peer.PeakRss }));
+            }
         }
 
-        // (4) The warm cycle: two cycles in one process, the second reported.
+        // (5) The warm cycle: two cycles in one process, the second reported.
         var warm = Tools.Results(await Tools.RunAsync("dotnet", [Self, "warm", world.RepoDirectory, knot.EndPoint.ToString(), Str(policyPort), caFile, Str(concurrency)], ct));
         log.WriteLine($"[{count}] warm cycle: {warm["warm"]:F3} s ({warm["warmDns"]} DNS queries, {warm["warmHttps"]} HTTPS fetches; cold in-process {warm["cold"]:F3} s)");
 
@@ -193,7 +222,19 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                 Median(runs.Select(r => r.HttpsFloorSeconds)), Median(runs.Select(r => r.HttpsFloorCpuSeconds)),
                 Median(runs.Select(r => r.PlanIdleSeconds)), Median(runs.Select(r => r.HttpsFloorIdleSeconds)),
                 Median(runs.Select(r => r.PlanHostCpuSeconds)), Median(runs.Select(r => r.PlanKnotCpuSeconds)), Median(runs.Select(r => r.HttpsFloorHostCpuSeconds)),
-                warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], runs.Min(r => r.Drift), world.Drifting);
+                warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], runs.Min(r => r.Drift), world.Drifting, Peer(runs));
+        }
+
+        static PeerFigures? Peer(List<Round> runs)
+        {
+            if (runs.Any(r => r.PeerSeconds is null))
+            {
+                return null;
+            }
+
+            var ratios = runs.Select(r => r.PeerSeconds!.Value / r.PlanSeconds).ToList();
+            return new PeerFigures(Median(runs.Select(r => r.PeerSeconds!.Value)), Median(runs.Select(r => r.PeerCpuSeconds!.Value)),
+                runs.Max(r => r.PeerRss!.Value), Median(ratios), ratios.Min(), ratios.Max());
         }
     }
 
@@ -207,7 +248,8 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
     private sealed record Round(
         string Build, double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
         double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds,
-        double PlanIdleSeconds, double HttpsFloorIdleSeconds, double PlanHostCpuSeconds, double PlanKnotCpuSeconds, double HttpsFloorHostCpuSeconds);
+        double PlanIdleSeconds, double HttpsFloorIdleSeconds, double PlanHostCpuSeconds, double PlanKnotCpuSeconds, double HttpsFloorHostCpuSeconds,
+        double? PeerSeconds = null, double? PeerCpuSeconds = null, long? PeerRss = null);
 
     private static int Drift(string planJson)
     {

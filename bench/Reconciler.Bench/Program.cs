@@ -12,9 +12,10 @@ namespace Reconciler.Bench;
 public static class Program
 {
     private const string Usage = """
-        usage: reconciler-bench run [--concurrency C] [--rounds R] [--native FILE] [N ...]
+        usage: reconciler-bench run [--concurrency C] [--rounds R] [--native FILE] [--node-peer DIR] [N ...]
                                                                     the benchmark (default N = 1000 10000, 3 rounds; FILE:
-                                                                    the published native CLI, planned with beside the full build)
+                                                                    the published native CLI, planned with beside the full build;
+                                                                    DIR: bench/node-peer with its packages, the Node.js peer)
                reconciler-bench generate DIR N                      write a world without serving it
                reconciler-bench up DIR N                            write a world and serve it until stopped
                reconciler-bench probe REPO DNS PORT CA CONCURRENCY
@@ -104,8 +105,16 @@ public static class Program
             args.RemoveRange(at, 2);
         }
 
+        string? nodePeer = null;
+        at = args.IndexOf("--node-peer");
+        if (at >= 0)
+        {
+            nodePeer = Path.GetFullPath(args[at + 1]);
+            args.RemoveRange(at, 2);
+        }
+
         var sizes = args.Count > 0 ? args.Select(Int).ToList() : [1000, 10000];
-        var orchestrator = new Orchestrator(AppContext.BaseDirectory, concurrency, Math.Max(1, rounds), Console.Error, native);
+        var orchestrator = new Orchestrator(AppContext.BaseDirectory, concurrency, Math.Max(1, rounds), Console.Error, native, nodePeer);
         var figures = new List<Figures>();
         foreach (var size in sizes)
         {
