@@ -45,12 +45,14 @@ public static class Report
             if (largest.Peer is { } peer)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  target at least twice as fast as the Node.js library (mailauth, measured in the same rounds) at N = {largest.Domains}: {peer.Ratio:F2} x {Verdict(peer.Ratio >= 2)}");
+                    $"  target at least twice as fast as the Node.js library (mailauth, measured in the same rounds) at N = {largest.Domains}: {peer.Ratio:F2} x, rounds {peer.RatioMin:F2}-{peer.RatioMax:F2} {Verdict(peer.Ratio >= 2)}");
             }
-            else if (largest.Domains == NodeJsDomains)
+
+            if (largest.Domains == NodeJsDomains)
             {
+                // The issue's own figure, for reference beside the peer measured here.
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  target twice as fast as the Node.js library (about {NodeJsSeconds:0} s at N = {NodeJsDomains} when the floor was {IssueFloorSeconds} s: plan / floor <= {NodeJsRatio:F2}): {largest.Ratio:F2} {Verdict(largest.Ratio <= NodeJsRatio)}");
+                    $"  {(largest.Peer is null ? "target" : "for reference, the issue's figure:")} twice as fast as about {NodeJsSeconds:0} s at N = {NodeJsDomains} when the floor was {IssueFloorSeconds} s (plan / floor <= {NodeJsRatio:F2}): {largest.Ratio:F2} {Verdict(largest.Ratio <= NodeJsRatio)}");
             }
         }
 
