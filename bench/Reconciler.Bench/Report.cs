@@ -52,7 +52,7 @@ public static class Report
             {
                 // The issue's own figure, for reference beside the peer measured here.
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {(largest.Peer is null ? "target" : "for reference, the issue's figure:")} twice as fast as about {NodeJsSeconds:0} s at N = {NodeJsDomains} when the floor was {IssueFloorSeconds} s (plan / floor <= {NodeJsRatio:F2}): {largest.Ratio:F2} {Verdict(largest.Ratio <= NodeJsRatio)}");
+                    $"  {(largest.Peer is null ? "target" : "for reference, the issue's figure:")} twice as fast as about {NodeJsSeconds:0} s at N = {NodeJsDomains} when the floor was {IssueFloorSeconds:F2} s (plan / floor <= {NodeJsRatio:F2}): {largest.Ratio:F2} {Verdict(largest.Ratio <= NodeJsRatio)}");
             }
         }
 
