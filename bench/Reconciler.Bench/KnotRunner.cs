@@ -25,14 +25,7 @@ public sealed class KnotRunner : IDisposable
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
     /// <summary>The CPU time knotd has used so far (user and system).</summary>
-    public TimeSpan CpuTime
-    {
-        get
-        {
-            process.Refresh();
-            return process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan CpuTime => Tools.CpuTime(process);
 
     public static async Task<KnotRunner> StartAsync(World world, TimeSpan startTimeout, CancellationToken ct)
     {

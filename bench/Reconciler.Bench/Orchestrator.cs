@@ -141,6 +141,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
         }
 
         var measured = new List<Round>();
+        var peers = new Dictionary<int, ChildRun>();
         for (var round = 1; round <= rounds; round++)
         {
             var tag = rounds > 1 ? $"[{count} round {round}]" : $"[{count}]";
@@ -182,7 +183,7 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                     throw new InvalidOperationException($"reconciler plan ({build}) failed with exit {plan.ExitCode}: {plan.Error}");
                 }
 
-                measured.Add(new Round(build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"], idle, floor["idle"], planHostCpu, planKnotCpu, floorHostCpu));
+                measured.Add(new Round(round, build, plan.Seconds, plan.CpuSeconds, plan.PeakRss, dnsQueries, httpsFetches, drift, dnsFloor.Seconds, dnsFloor.Qps, floor["seconds"], floor["cpu"], idle, floor["idle"], planHostCpu, planKnotCpu, floorHostCpu));
             }
 
             // (4) The Node.js peer over the same world, servers and concurrency.
@@ -198,11 +199,9 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                     throw new InvalidOperationException($"the Node.js peer failed (exit {peer.ExitCode}; {string.Join(' ', result.Select(p => $"{p.Key}={p.Value}"))}): {peer.Error}");
                 }
 
-                var thisRound = measured.Skip(measured.Count - builds.Count).ToList();
+                peers[round] = peer;
                 log.WriteLine($"{tag} Node.js peer (mailauth): {peer.Seconds:F3} s (CPU {peer.CpuSeconds:F2} s), peak RSS {peer.PeakRss / 1048576.0:F0} MB, {result["domains"]} domains, {result["policies"]} policies; " +
-                    string.Join(", ", thisRound.Select(r => $"{peer.Seconds / r.PlanSeconds:F2} x the {r.Build} plan's time")));
-                measured.RemoveRange(measured.Count - builds.Count, builds.Count);
-                measured.AddRange(thisRound.Select(r => r with { PeerSeconds = peer.Seconds, PeerCpuSeconds = peer.CpuSeconds, PeerRss = peer.PeakRss }));
+                    string.Join(", ", measured.Where(r => r.Number == round).Select(r => $"{peer.Seconds / r.PlanSeconds:F2} x the {r.Build} plan's time")));
             }
         }
 
@@ -225,16 +224,17 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
                 warm["warm"], (long)warm["warmDns"], (long)warm["warmHttps"], runs.Min(r => r.Drift), world.Drifting, Peer(runs));
         }
 
-        static PeerFigures? Peer(List<Round> runs)
+        PeerFigures? Peer(List<Round> runs)
         {
-            if (runs.Any(r => r.PeerSeconds is null))
+            if (peers.Count == 0)
             {
                 return null;
             }
 
-            var ratios = runs.Select(r => r.PeerSeconds!.Value / r.PlanSeconds).ToList();
-            return new PeerFigures(Median(runs.Select(r => r.PeerSeconds!.Value)), Median(runs.Select(r => r.PeerCpuSeconds!.Value)),
-                runs.Max(r => r.PeerRss!.Value), Median(ratios), ratios.Min(), ratios.Max());
+            // Each plan against the peer of its own round.
+            var ratios = runs.Select(r => peers[r.Number].Seconds / r.PlanSeconds).ToList();
+            return new PeerFigures(Median(peers.Values.Select(p => p.Seconds)), Median(peers.Values.Select(p => p.CpuSeconds)),
+                peers.Values.Max(p => p.PeakRss), Median(ratios), ratios.Min(), ratios.Max());
         }
     }
 
@@ -244,12 +244,11 @@ public sealed class Orchestrator(string binDirectory, int concurrency, int round
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    /// <summary>One plan of one round, with the floors measured before it in that round.</summary>
+    /// <summary>One plan of round <paramref name="Number"/>, with the floors measured before it in that round.</summary>
     private sealed record Round(
-        string Build, double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
+        int Number, string Build, double PlanSeconds, double PlanCpuSeconds, long PeakRss, long DnsQueries, long HttpsFetches, int Drift,
         double DnsFloorSeconds, double DnsFloorQps, double HttpsFloorSeconds, double HttpsFloorCpuSeconds,
-        double PlanIdleSeconds, double HttpsFloorIdleSeconds, double PlanHostCpuSeconds, double PlanKnotCpuSeconds, double HttpsFloorHostCpuSeconds,
-        double? PeerSeconds = null, double? PeerCpuSeconds = null, long? PeerRss = null);
+        double PlanIdleSeconds, double HttpsFloorIdleSeconds, double PlanHostCpuSeconds, double PlanKnotCpuSeconds, double HttpsFloorHostCpuSeconds);
 
     private static int Drift(string planJson)
     {
@@ -314,14 +313,7 @@ public sealed class ChildProcess : IDisposable
     public string ReadyLine { get; }
 
     /// <summary>The CPU time the server has used so far (user and system).</summary>
-    public TimeSpan CpuTime
-    {
-        get
-        {
-            process.Refresh();
-            return process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan CpuTime => Tools.CpuTime(process);
 
     /// <summary>Starts a server and waits for a line starting with <paramref name="ready"/> on its output.</summary>
     public static async Task<ChildProcess> StartServerAsync(string file, IEnumerable<string> arguments, string ready, TimeSpan timeout, CancellationToken ct)

@@ -47,6 +47,13 @@ public static class Tools
         return (long.Parse(fields[4], CultureInfo.InvariantCulture) + long.Parse(fields[5], CultureInfo.InvariantCulture)) / 100.0;
     }
 
+    /// <summary>The CPU time <paramref name="process"/> has used so far (user and system), read afresh.</summary>
+    public static TimeSpan CpuTime(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     public static async Task<bool> AnswersAsync(IPEndPoint server, string zone, CancellationToken ct)
     {
         var client = new LookupClient(new LookupClientOptions(server) { UseCache = false, Timeout = TimeSpan.FromMilliseconds(300), Retries = 0, ThrowDnsErrors = false });
