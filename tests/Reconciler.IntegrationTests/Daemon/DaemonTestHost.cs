@@ -54,11 +54,14 @@ internal sealed class DaemonTestHost : IAsyncDisposable
 
     public static async Task<DaemonTestHost> StartAsync(Dictionary<string, string?>? settings = null, Action<RecordingRunner>? prepare = null)
     {
-        var runner = new RecordingRunner();
+        var source = new FixedSource();
+
+        // A cycle loads what the source holds, as the real one does: a test that moves the source leaves
+        // the revision watcher quiet once a cycle has run, instead of asking for cycles in later tests.
+        var runner = new RecordingRunner { Outcome = _ => Outcomes.Loaded(source.Revision) };
         prepare?.Invoke(runner);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
         var logs = new LogCapture();
-        var source = new FixedSource();
         var app = DaemonHost.Build([], settings ?? BaseSettings(), _ => runner, services =>
         {
             services.AddSingleton<TimeProvider>(time);
@@ -95,10 +98,25 @@ internal sealed class DaemonTestHost : IAsyncDisposable
         await State.WaitForCyclesAsync(1, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
     }
 
-    /// <summary>Waits until every started cycle has finished.</summary>
+    /// <summary>Waits until every started cycle has finished and no cycle is queued behind them.</summary>
     public async Task WaitIdleAsync()
     {
-        await State.WaitForCyclesAsync(Runner.Started, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await State.WaitForCyclesAsync(Runner.Started, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+            if (Queue.Reader.Count == 0 && State.CompletedCycles >= Runner.Started)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"A cycle is still queued or running: {Runner.Started} started, {State.CompletedCycles} finished");
+            }
+
+            await Task.Delay(10);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -114,6 +132,8 @@ internal sealed class DaemonTestHost : IAsyncDisposable
 internal sealed class FixedSource : IDesiredSource
 {
     private volatile string? _revision = "rev-1";
+
+    public string Revision => _revision ?? "";
 
     public void MoveTo(string revision) => _revision = revision;
 
