@@ -102,14 +102,8 @@ internal sealed class DaemonTestHost : IAsyncDisposable
     public async Task WaitIdleAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        while (Queue.Reader.Count > 0 || State.CompletedCycles < Runner.Started)
         {
-            await State.WaitForCyclesAsync(Runner.Started, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
-            if (Queue.Reader.Count == 0 && State.CompletedCycles >= Runner.Started)
-            {
-                return;
-            }
-
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"A cycle is still queued or running: {Runner.Started} started, {State.CompletedCycles} finished");
@@ -131,17 +125,17 @@ internal sealed class DaemonTestHost : IAsyncDisposable
 /// <summary>A desired source whose revision the test sets.</summary>
 internal sealed class FixedSource : IDesiredSource
 {
-    private volatile string? _revision = "rev-1";
+    private volatile string _revision = "rev-1";
 
-    public string Revision => _revision ?? "";
+    public string Revision => _revision;
 
     public void MoveTo(string revision) => _revision = revision;
 
     public string Describe() => "fixed";
 
-    public Task<string?> GetRevisionAsync(CancellationToken ct) => Task.FromResult(_revision);
+    public Task<string?> GetRevisionAsync(CancellationToken ct) => Task.FromResult<string?>(_revision);
 
-    public Task<DesiredSnapshot> ReadAsync(CancellationToken ct) => Task.FromResult(new DesiredSnapshot(_revision ?? "", []));
+    public Task<DesiredSnapshot> ReadAsync(CancellationToken ct) => Task.FromResult(new DesiredSnapshot(_revision, []));
 }
 
 /// <summary>Captures every log line with its exception and structured values.</summary>

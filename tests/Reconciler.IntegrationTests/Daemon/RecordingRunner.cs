@@ -13,7 +13,7 @@ internal sealed class RecordingRunner : ICycleRunner
 
     public ConcurrentQueue<CycleTrigger> Calls { get; } = new();
 
-    // The revision the fixed source starts at: a cycle loads what the source holds.
+    // The revision a FixedSource starts at; DaemonTestHost makes its runner load what its source holds.
     public Func<CycleTrigger, CycleOutcome> Outcome { get; set; } = _ => Outcomes.Loaded("rev-1");
 
     public int Started => Volatile.Read(ref _started);
